@@ -1,0 +1,39 @@
+# Kelas ASN — `make run` starts the demo site, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: run test install test-deps translations clean
+
+$(BIN)/lms: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(BIN)/lms
+
+install: $(BIN)/lms translations
+
+translations: $(BIN)/lms
+	$(BIN)/pybabel compile -q -d lms/translations
+
+run: install
+	$(BIN)/lms init-db
+	$(BIN)/lms import courses/*/
+	$(BIN)/lms seed-demo
+	@echo "Kelas ASN: http://$(HOST):$(PORT)  (demo accounts: see README.md)"
+	$(BIN)/lms serve --host $(HOST) --port $(PORT)
+
+# Chromium and its driver come from Debian's packages (never a downloaded browser).
+test-deps:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium chromium-driver; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium chromium-driver; fi; \
+	fi
+
+test: install test-deps
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) instance

@@ -1,0 +1,101 @@
+"""Kelas ASN: lightweight e-learning for Indonesian civil servants."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, session
+
+from lms import config as lms_config
+from lms.extensions import babel, csrf, db, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the application: config, extensions, blueprints and CLI — nothing else."""
+    app = Flask(
+        "lms",
+        instance_path=os.environ.get("LMS_INSTANCE_PATH") or str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_mapping(lms_config.DEFAULTS)
+    app.config.from_pyfile("settings.py", silent=True)
+    app.config.update(lms_config.from_environment(os.environ))
+    if config:
+        app.config.update(config)
+    _fill_defaults(app)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    login_manager.init_app(app)
+
+    from lms import models  # noqa: F401  (registers every table on the metadata)
+    from lms.api import views as api_views
+    from lms.auth import views as auth_views
+    from lms.cli import lms_group
+    from lms.competency import views as competency_views
+    from lms.courses import views as course_views
+    from lms.errors import register_error_handlers
+    from lms.learning import views as learning_views
+    from lms.quizzes import views as quiz_views
+    from lms.templating import register_template_helpers
+
+    for views in (auth_views, course_views, learning_views, quiz_views, competency_views):
+        app.register_blueprint(views.bp)
+    app.register_blueprint(api_views.bp, url_prefix="/api/v1")
+    csrf.exempt(api_views.bp)  # token-authenticated, no cookies
+    app.after_request(_security_headers)
+    register_error_handlers(app)
+    register_template_helpers(app)
+    app.cli.add_command(lms_group)
+    return app
+
+
+def _fill_defaults(app: Flask) -> None:
+    """Derive the settings that depend on the instance folder."""
+    instance = Path(app.instance_path)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        instance.mkdir(parents=True, exist_ok=True)
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'kelas-asn.db'}"
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(instance)
+    if not app.config.get("UPLOAD_FOLDER"):
+        app.config["UPLOAD_FOLDER"] = str(instance / "uploads")
+
+
+def _instance_secret(instance: Path) -> str:
+    """A secret kept in the instance folder, so every worker process signs alike."""
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "secret_key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def _select_locale() -> str:
+    """Bahasa Indonesia unless the visitor chose another supported language."""
+    from flask import current_app
+
+    chosen = session.get("lang")
+    return chosen if chosen in current_app.config["LANGUAGES"] else "id"
+
+
+def _security_headers(response):
+    """A strict CSP: pages load only their own CSS, JS and images, never a CDN."""
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self'; style-src 'self'; script-src 'self'; "
+        "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+    )
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response

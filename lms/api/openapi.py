@@ -1,0 +1,231 @@
+"""The OpenAPI 3.1 description of JSON API v1, served at /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+from copy import deepcopy
+from typing import Any
+
+STR = {"type": "string"}
+INT = {"type": "integer"}
+BOOL = {"type": "boolean"}
+NUM = {"type": "number"}
+DATETIME = {"type": "string", "format": "date-time"}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"oneOf": [schema, {"type": "null"}]}
+
+
+def _object(properties: dict[str, Any], optional: tuple[str, ...] = ()) -> dict[str, Any]:
+    return {"type": "object", "properties": properties,
+            "required": [k for k in properties if k not in optional]}
+
+
+def _array(items: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "array", "items": items}
+
+
+SCHEMAS: dict[str, Any] = {
+    "Error": _object({"error": _object({
+        "code": {"type": "string", "examples": ["not_found"]},
+        "message": STR,
+    })}),
+    "Unit": _object({"code": STR, "name": STR}),
+    "Me": _object({"nip": STR, "name": STR,
+                   "role": {"enum": ["learner", "trainer", "manager", "admin"]},
+                   "unit": _ref("Unit")}),
+    "CompetencyLevel": _object({"code": STR, "level": {"type": "integer", "minimum": 1,
+                                                       "maximum": 5}}),
+    "Course": _object({"slug": STR, "title": STR, "summary": STR, "jp": INT,
+                       "competencies": _array(_ref("CompetencyLevel")),
+                       "version": {"type": "integer", "description": "current version number"}}),
+    "ModuleItem": _object({
+        "type": {"enum": ["lesson", "quiz"]},
+        "id": {"type": "string", "description": "opaque lesson or quiz id, stable across "
+                                                "versions"},
+        "title": STR,
+    }),
+    "Module": _object({"id": STR, "title": STR, "items": _array(_ref("ModuleItem"))}),
+    "CourseDetail": {"allOf": [_ref("Course"), _object({
+        "description_html": STR, "modules": _array(_ref("Module"))})]},
+    "Enrollment": _object({"slug": STR, "enrolled": {"const": True},
+                           "enrolled_at": DATETIME}),
+    "Lesson": _object({"id": STR, "title": STR, "html": STR, "minutes": _nullable(INT),
+                       "completed": BOOL}),
+    "LessonCompleted": _object({"completed": {"const": True}, "course_progress": _object({
+        "percent": {"type": "integer", "minimum": 0, "maximum": 100},
+        "completed": {"type": "boolean", "description": "the whole course is completed"},
+    })}),
+    "Option": _object({"id": STR, "html": STR}),
+    "Question": _object({"id": STR, "type": {"enum": ["single", "multiple", "short"]},
+                         "prompt_html": STR, "points": INT,
+                         "options": {**_array(_ref("Option")),
+                                     "description": "empty for short-answer questions"}}),
+    "Quiz": _object({
+        "id": STR, "title": STR, "intro_html": STR,
+        "passing_score": {"type": "integer", "minimum": 0, "maximum": 100},
+        "max_attempts": {**_nullable({"type": "integer", "minimum": 1}),
+                         "description": "null when unlimited"},
+        "attempts_used": INT,
+        "attempts_left": {**_nullable(INT), "description": "null when unlimited"},
+        "time_limit_minutes": _nullable(INT),
+        "questions": _array(_ref("Question")),
+    }, optional=("intro_html", "attempts_left", "time_limit_minutes")),
+    "AttemptRequest": _object({"answers": {
+        "type": "object",
+        "description": "question id to an option id (single), a list of option ids "
+                       "(multiple) or a text (short)",
+        "additionalProperties": {"oneOf": [STR, _array(STR)]},
+    }}),
+    "AttemptResult": _object({
+        "attempt_id": INT,
+        "score": {"type": "number", "minimum": 0, "maximum": 100, "description": "percent"},
+        "passed": BOOL,
+        "attempts_left": {**_nullable(INT), "description": "null when unlimited"},
+        "questions": _array(_object({"id": STR, "correct": BOOL, "explanation_html": STR})),
+    }),
+    "CourseProgress": _object({"slug": STR, "title": STR,
+                               "percent": {"type": "integer", "minimum": 0, "maximum": 100},
+                               "completed_at": _nullable(DATETIME)}),
+    "Evidence": _object({"course": {"type": "string", "description": "course slug"},
+                         "version": INT, "completed_at": DATETIME, "score": _nullable(NUM),
+                         "level": INT, "validated": BOOL}),
+    "CompetencyProfileRow": _object({
+        "code": STR, "name": STR,
+        "level": {"type": "integer", "minimum": 0, "maximum": 5,
+                  "description": "highest evidenced level, 0 when none"},
+        "required_level": {**_nullable(INT), "description": "level the position requires"},
+        "evidence": _array(_ref("Evidence")),
+    }),
+    "JpYear": _object({"year": INT, "attained": INT, "target": INT, "met": BOOL}),
+    "Profile": _object({"nip": STR, "name": STR, "unit": _ref("Unit"),
+                        "position": _nullable(STR),
+                        "competencies": _array(_ref("CompetencyProfileRow")),
+                        "jp": _ref("JpYear")}),
+    "ReportEmployee": _object({"nip": STR, "name": STR,
+                               "unit": {"type": "string", "description": "unit code"},
+                               "courses_completed": INT, "jp": INT, "jp_target": INT,
+                               "met": BOOL, "overdue": INT}),
+    "UnitReport": _object({
+        "unit": _ref("Unit"), "year": INT, "employees": _array(_ref("ReportEmployee")),
+        "summary": _object({"employees": INT, "met": INT,
+                            "percent_met": {"type": "integer", "minimum": 0, "maximum": 100}}),
+    }),
+}
+
+_ERRORS = {
+    400: "Malformed request (body, header or query parameter)",
+    401: "Missing or invalid bearer token",
+    403: "The caller's role may not use this endpoint",
+    404: "Not found, or outside the caller's scope",
+    409: "Conflict with the current state",
+    422: "Well-formed but invalid content",
+}
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _operation(summary: str, ok: dict[str, Any], *, errors: tuple[int, ...] = (),
+               params: tuple[str, ...] = (), status: str = "200", **extra: Any) -> dict[str, Any]:
+    responses = {status: ok}
+    for code in (401, *errors):
+        responses[str(code)] = {"$ref": f"#/components/responses/E{code}"}
+    operation = {"summary": summary, "responses": responses, **extra}
+    if params:
+        operation["parameters"] = [{"$ref": f"#/components/parameters/{p}"} for p in params]
+    return operation
+
+
+PATHS: dict[str, Any] = {
+    "/me": {"get": _operation("The caller", _json(_ref("Me"), "The caller"))},
+    "/courses": {"get": _operation(
+        "Published courses", _json(_array(_ref("Course")), "Current versions"))},
+    "/courses/{slug}": {"get": _operation(
+        "A course with its modules, lessons and quizzes",
+        _json(_ref("CourseDetail"), "The current version"), errors=(404,), params=("slug",))},
+    "/courses/{slug}/enrol": {"post": _operation(
+        "Enrol the caller (idempotent)", _json(_ref("Enrollment"), "Enrolled"),
+        errors=(404, 409), params=("slug",),
+        description="409 `prerequisites_missing` names the courses to complete first.")},
+    "/lessons/{id}": {"get": _operation(
+        "A lesson", _json(_ref("Lesson"), "The lesson"), errors=(404,), params=("item_id",))},
+    "/lessons/{id}/complete": {"post": _operation(
+        "Mark a lesson done (idempotent; enrols if needed)",
+        _json(_ref("LessonCompleted"), "Done"), errors=(404, 409), params=("item_id",))},
+    "/quizzes/{id}": {"get": _operation(
+        "A quiz to answer (never the answers)", _json(_ref("Quiz"), "The quiz"),
+        errors=(404,), params=("item_id",))},
+    "/quizzes/{id}/attempts": {"post": _operation(
+        "Submit and grade an attempt", _json(_ref("AttemptResult"), "Graded"),
+        errors=(400, 404, 409, 422), params=("item_id", "idempotency_key"), status="201",
+        requestBody={"required": True, "content": {
+            "application/json": {"schema": _ref("AttemptRequest")}}},
+        description="Graded against the current version. 409 `no_attempts_left` or "
+                    "`prerequisites_missing`; 422 `invalid_answers` for a question or option "
+                    "not in the quiz; a repeated Idempotency-Key returns the first result.")},
+    "/me/progress": {"get": _operation(
+        "The caller's progress per enrolled course",
+        _json(_array(_ref("CourseProgress")), "Progress"))},
+    "/employees/{nip}/profile": {"get": _operation(
+        "An employee's competency profile and JP", _json(_ref("Profile"), "The profile"),
+        errors=(400, 404), params=("nip", "year"),
+        description="A learner sees only themself; a manager their unit and the units below; "
+                    "an admin everyone. Out of scope answers 404.")},
+    "/units/{code}/report": {"get": _operation(
+        "JP attainment of a unit and the units below it",
+        {"description": "The report", "content": {
+            "application/json": {"schema": _ref("UnitReport")},
+            "text/csv": {"schema": {"type": "string"},
+                         "example": "nip,name,unit,courses_completed,jp,jp_target,met,overdue"}}},
+        errors=(400, 403, 404), params=("code", "year", "format"),
+        description="Managers and admins only (403 otherwise); a unit outside the caller's "
+                    "subtree answers 404. CSV cells that would start a formula get a leading "
+                    "apostrophe.")},
+    "/openapi.json": {"get": {
+        "summary": "This document", "security": [],
+        "responses": {"200": _json({"type": "object"}, "OpenAPI 3.1 document")}}},
+}
+
+_PARAMETERS = {
+    "slug": {"name": "slug", "in": "path", "required": True, "schema": STR},
+    "item_id": {"name": "id", "in": "path", "required": True, "schema": STR,
+                "description": "opaque lesson or quiz id from GET /courses/{slug}"},
+    "nip": {"name": "nip", "in": "path", "required": True,
+            "schema": {"type": "string", "pattern": "^[0-9 .]+$"}},
+    "code": {"name": "code", "in": "path", "required": True, "schema": STR,
+             "description": "unit code"},
+    "year": {"name": "year", "in": "query", "required": False,
+             "schema": {"type": "integer", "minimum": 2000},
+             "description": "calendar year (default: this year)"},
+    "format": {"name": "format", "in": "query", "required": False,
+               "schema": {"enum": ["json", "csv"], "default": "json"}},
+    "idempotency_key": {"name": "Idempotency-Key", "in": "header", "required": False,
+                        "schema": {"type": "string", "minLength": 1, "maxLength": 100}},
+}
+
+
+def openapi_document() -> dict[str, Any]:
+    """The whole OpenAPI 3.1 document (a fresh copy, safe to modify)."""
+    return deepcopy({
+        "openapi": "3.1.0",
+        "info": {"title": "Kelas ASN API", "version": "1",
+                 "description": "JSON API for HR systems and integrations. Errors are "
+                                "`{\"error\": {\"code\", \"message\"}}`."},
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearerAuth": []}],
+        "paths": PATHS,
+        "components": {
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
+                                               "description": "a token from `lms token create`"}},
+            "schemas": SCHEMAS,
+            "parameters": _PARAMETERS,
+            "responses": {f"E{code}": _json(_ref("Error"), text)
+                          for code, text in _ERRORS.items()},
+        },
+    })

@@ -1,0 +1,172 @@
+"""Model and service results as the JSON shapes of API.md (never a quiz's answers)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from typing import Any
+
+from lms.auth.models import User
+from lms.competency.services import JpSummary, ProfileRow
+from lms.content import Quiz
+from lms.courses.models import CourseVersion, Item
+from lms.learning.services import Progress
+from lms.org.models import Unit
+from lms.quizzes.models import Attempt
+from lms.quizzes.services import QuizStatus
+from lms.reports.services import UnitReport
+
+REPORT_COLUMNS = ("nip", "name", "unit", "courses_completed", "jp", "jp_target", "met", "overdue")
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def iso(moment: datetime | None) -> str | None:
+    """A naive UTC datetime as ISO 8601 with a ``Z``."""
+    return moment.isoformat(timespec="seconds") + "Z" if moment else None
+
+
+def public_id(slug: str, key: str) -> str:
+    """The opaque id of a lesson or quiz: ``<course slug>.<item key>``, stable across versions."""
+    return f"{slug}.{key}"
+
+
+def unit_json(unit: Unit) -> dict[str, Any]:
+    """A unit as ``{code, name}``."""
+    return {"code": unit.code, "name": unit.name}
+
+
+def me_json(user: User) -> dict[str, Any]:
+    """The caller as ``{nip, name, role, unit}``."""
+    return {"nip": user.nip, "name": user.name, "role": user.role, "unit": unit_json(user.unit)}
+
+
+def course_json(version: CourseVersion) -> dict[str, Any]:
+    """A catalogue entry: the current version's metadata."""
+    return {
+        "slug": version.course.slug, "title": version.title, "summary": version.summary,
+        "jp": version.jp,
+        "competencies": [{"code": c.competency_code, "level": c.level}
+                         for c in version.competencies],
+        "version": version.number,
+    }
+
+
+def course_detail_json(version: CourseVersion) -> dict[str, Any]:
+    """A course with its description and its modules' lessons and quizzes."""
+    slug = version.course.slug
+    return {
+        **course_json(version),
+        "description_html": version.description_html,
+        "modules": [
+            {"id": module.slug, "title": module.title,
+             "items": [{"type": item.kind, "id": public_id(slug, item.key), "title": item.title}
+                       for item in module.items]}
+            for module in version.modules
+        ],
+    }
+
+
+def lesson_json(version: CourseVersion, item: Item, completed: bool) -> dict[str, Any]:
+    """A lesson with its sanitised HTML and whether the caller marked it done."""
+    return {"id": public_id(version.course.slug, item.key), "title": item.title,
+            "html": item.body_html, "minutes": item.minutes, "completed": completed}
+
+
+def course_progress_json(progress: Progress) -> dict[str, Any]:
+    """The caller's progress through a course after a change."""
+    return {"percent": progress.percent, "completed": progress.completed_at is not None}
+
+
+def quiz_json(version: CourseVersion, quiz: Quiz, status: QuizStatus) -> dict[str, Any]:
+    """A quiz to answer: prompts and options only, never answers or explanations."""
+    return {
+        "id": public_id(version.course.slug, quiz.id), "title": quiz.title,
+        "intro_html": quiz.intro_html, "passing_score": quiz.passing_score,
+        "max_attempts": quiz.max_attempts or None, "attempts_used": status.used,
+        "attempts_left": status.left, "time_limit_minutes": quiz.time_limit_minutes or None,
+        "questions": [
+            {"id": q.id, "type": q.kind, "prompt_html": q.prompt_html, "points": q.points,
+             "options": [{"id": o.id, "html": o.html} for o in q.options]}
+            for q in quiz.questions
+        ],
+    }
+
+
+def attempt_json(attempt: Attempt, quiz: Quiz) -> dict[str, Any]:
+    """A graded attempt with per-question results and explanations. ``attempts_left`` is
+    counted from the attempt's own number, so a repeated request gets the same answer."""
+    results = attempt.results.get("questions", {})
+    left = None if quiz.max_attempts == 0 else max(quiz.max_attempts - attempt.number, 0)
+    return {
+        "attempt_id": attempt.id, "score": attempt.score, "passed": attempt.passed,
+        "attempts_left": left,
+        "questions": [
+            {"id": q.id, "correct": bool(results.get(q.id, {}).get("correct")),
+             "explanation_html": q.explanation_html}
+            for q in quiz.questions
+        ],
+    }
+
+
+def progress_json(version: CourseVersion, progress: Progress) -> dict[str, Any]:
+    """One line of ``/me/progress``."""
+    return {"slug": version.course.slug, "title": version.title, "percent": progress.percent,
+            "completed_at": iso(progress.completed_at)}  # type: ignore[arg-type]
+
+
+def profile_json(employee: User, rows: list[ProfileRow], jp: JpSummary) -> dict[str, Any]:
+    """An employee's competency profile and JP for a year."""
+    return {
+        "nip": employee.nip, "name": employee.name, "unit": unit_json(employee.unit),
+        "position": None,  # positions (jabatan) are not modelled yet
+        "competencies": [
+            {
+                "code": row.competency.code, "name": row.competency.name, "level": row.level,
+                "required_level": None,  # comes with positions' required levels
+                "evidence": [
+                    {"course": e.course.slug, "version": e.version_number,
+                     "completed_at": iso(e.completed_at), "score": e.score, "level": e.level,
+                     "validated": e.validated_at is not None}
+                    for e in row.evidence
+                ],
+            }
+            for row in rows
+        ],
+        "jp": {"year": jp.year, "attained": jp.attained, "target": jp.target, "met": jp.met},
+    }
+
+
+def report_json(report: UnitReport) -> dict[str, Any]:
+    """A unit report for a year."""
+    return {
+        "unit": unit_json(report.unit), "year": report.year,
+        "employees": [
+            {"nip": e.nip, "name": e.name, "unit": e.unit,
+             "courses_completed": e.courses_completed, "jp": e.jp, "jp_target": e.jp_target,
+             "met": e.met, "overdue": e.overdue}
+            for e in report.employees
+        ],
+        "summary": {"employees": report.summary.employees, "met": report.summary.met,
+                    "percent_met": report.summary.percent_met},
+    }
+
+
+def report_csv(report: UnitReport) -> str:
+    """The employees of a unit report as CSV with a header row, safe to open in a
+    spreadsheet: a text cell that would start a formula gets a leading apostrophe."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(REPORT_COLUMNS)
+    for row in report_json(report)["employees"]:
+        writer.writerow([_csv_cell(row[column]) for column in REPORT_COLUMNS])
+    return out.getvalue()
+
+
+def _csv_cell(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value

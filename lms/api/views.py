@@ -1,0 +1,259 @@
+"""JSON API v1 routes (see API.md): thin handlers over the services, one commit per write."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Response, current_app, g, jsonify, request
+from sqlalchemy import select
+
+from lms.api import bp
+from lms.api import serializers as out
+from lms.api.auth import require_api_role, token_required
+from lms.api.openapi import openapi_document
+from lms.auth.models import User
+from lms.auth.policy import can_see_employee, can_see_unit
+from lms.competency.services import get_jp, get_profile, jp_target
+from lms.courses.importer import quiz_from_item
+from lms.courses.models import CourseVersion, Item
+from lms.courses.services import get_current_version, get_item, list_published
+from lms.errors import api_error
+from lms.extensions import db
+from lms.learning.services import (
+    PrerequisitesMissing,
+    complete_course_if_done,
+    complete_lesson,
+    enrol,
+    get_progress,
+    list_enrollments,
+    progress_by_course,
+)
+from lms.org.services import get_unit
+from lms.quizzes.services import AttemptLimitReached, InvalidAnswers, get_status, submit_attempt
+from lms.reports.services import unit_report
+from lms.timeutil import local_date, utcnow
+
+MAX_IDEMPOTENCY_KEY = 100  # the width of Attempt.idempotency_key
+_SAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
+_YEAR = re.compile(r"[0-9]{4}")
+
+
+class ApiProblem(Exception):
+    """A request the API refuses: raised by helpers, answered as a JSON error."""
+
+    def __init__(self, status: int, message: str, code: str | None = None):
+        super().__init__(message)
+        self.status, self.message, self.code = status, message, code
+
+
+@bp.errorhandler(ApiProblem)
+def _problem(exc: ApiProblem):
+    return api_error(exc.status, exc.message, exc.code)
+
+
+def _prerequisites(exc: PrerequisitesMissing) -> ApiProblem:
+    return ApiProblem(409, "complete the prerequisite courses first: " + ", ".join(exc.titles),
+                      "prerequisites_missing")
+
+
+def _course(slug: str) -> CourseVersion:
+    """The current published version of a course, or 404."""
+    version = get_current_version(db.session, slug)
+    if version is None:
+        raise ApiProblem(404, f"course {slug} does not exist", "not_found")
+    return version
+
+
+def _item(public_id: str, kind: str) -> tuple[CourseVersion, Item]:
+    """The current version and the lesson or quiz of a public id ``<slug>.<key>``, or 404."""
+    slug, dot, key = public_id.partition(".")
+    version = get_current_version(db.session, slug) if dot and slug and key else None
+    item = get_item(db.session, version, key) if version else None
+    if item is None or item.kind != kind:
+        raise ApiProblem(404, f"{kind} {public_id} does not exist", "not_found")
+    return version, item
+
+
+def _year() -> int:
+    """The ``?year=`` argument (default: this year in Asia/Jakarta), or 400."""
+    this_year = local_date(utcnow()).year
+    raw = request.args.get("year")
+    if raw is None:
+        return this_year
+    if not _YEAR.fullmatch(raw) or not 2000 <= int(raw) <= this_year + 1:
+        raise ApiProblem(400, f"year must be a number from 2000 to {this_year + 1}",
+                         "invalid_year")
+    return int(raw)
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """The OpenAPI 3.1 description of this API (no token needed)."""
+    return jsonify(openapi_document())
+
+
+@bp.get("/me")
+@token_required
+def me():
+    """The caller."""
+    return jsonify(out.me_json(g.api_user))
+
+
+@bp.get("/courses")
+@token_required
+def courses():
+    """Published courses, current versions."""
+    return jsonify([out.course_json(v) for v in list_published(db.session)])
+
+
+@bp.get("/courses/<slug>")
+@token_required
+def course(slug: str):
+    """A course with its modules, lessons and quizzes."""
+    return jsonify(out.course_detail_json(_course(slug)))
+
+
+@bp.post("/courses/<slug>/enrol")
+@token_required
+def enrol_course(slug: str):
+    """Enrol the caller (idempotent); 409 while prerequisites are incomplete."""
+    version = _course(slug)
+    try:
+        enrollment = enrol(db.session, g.api_user, version)
+    except PrerequisitesMissing as exc:
+        raise _prerequisites(exc) from None
+    db.session.commit()
+    return jsonify({"slug": slug, "enrolled": True, "enrolled_at": out.iso(enrollment.enrolled_at)})
+
+
+@bp.get("/lessons/<lesson_id>")
+@token_required
+def lesson(lesson_id: str):
+    """A lesson's HTML and whether the caller marked it done."""
+    version, item = _item(lesson_id, "lesson")
+    done = item.key in get_progress(db.session, g.api_user, version).done
+    return jsonify(out.lesson_json(version, item, done))
+
+
+@bp.post("/lessons/<lesson_id>/complete")
+@token_required
+def complete(lesson_id: str):
+    """Mark a lesson done (idempotent, enrolling if needed); completes the course when due."""
+    version, item = _item(lesson_id, "lesson")
+    try:
+        progress = complete_lesson(db.session, g.api_user, version, item)
+    except PrerequisitesMissing as exc:
+        raise _prerequisites(exc) from None
+    db.session.commit()
+    return jsonify({"completed": True, "course_progress": out.course_progress_json(progress)})
+
+
+@bp.get("/quizzes/<quiz_id>")
+@token_required
+def quiz(quiz_id: str):
+    """A quiz's questions and options, and the caller's attempts: never the answers."""
+    version, item = _item(quiz_id, "quiz")
+    definition = quiz_from_item(item)
+    status = get_status(db.session, g.api_user, version.course_id, definition)
+    return jsonify(out.quiz_json(version, definition, status))
+
+
+@bp.post("/quizzes/<quiz_id>/attempts")
+@token_required
+def attempt(quiz_id: str):
+    """Grade an attempt against the current version; a repeated Idempotency-Key returns the
+    first attempt and creates nothing."""
+    version, item = _item(quiz_id, "quiz")
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and not 0 < len(key.strip()) <= MAX_IDEMPOTENCY_KEY:
+        raise ApiProblem(400, f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} characters",
+                         "invalid_idempotency_key")
+    answers = _answers_from_body()
+    user = g.api_user
+    try:
+        enrol(db.session, user, version)
+        result = submit_attempt(
+            db.session, user, version, item, answers, idempotency_key=key and key.strip(),
+            grace_seconds=current_app.config["QUIZ_TIME_GRACE_SECONDS"],
+        )
+        if result.course_id != version.course_id or result.quiz_key != item.key:
+            raise ApiProblem(422, "this Idempotency-Key was already used for another quiz",
+                             "idempotency_key_reused")
+        if result.passed:
+            complete_course_if_done(db.session, user, version)
+    except PrerequisitesMissing as exc:
+        raise _prerequisites(exc) from None
+    except AttemptLimitReached:
+        raise ApiProblem(409, "no attempts are left for this quiz", "no_attempts_left") from None
+    except InvalidAnswers as exc:
+        raise ApiProblem(422, str(exc), "invalid_answers") from None
+    db.session.commit()
+    # A repeated key may name an attempt made on an earlier version: explain with that one.
+    graded_item = item if result.version_id == version.id else get_item(
+        db.session, result.version, item.key)
+    return jsonify(out.attempt_json(result, quiz_from_item(graded_item or item))), 201
+
+
+def _answers_from_body() -> dict[str, Any]:
+    """``answers`` of a JSON body ``{"answers": {question_id: answer}}``, or 400/422."""
+    body = request.get_json(force=True, silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("answers"), dict):
+        raise ApiProblem(400, 'the body must be a JSON object {"answers": {question_id: answer}}',
+                         "invalid_body")
+    answers = body["answers"]
+    for qid, answer in answers.items():
+        is_list = isinstance(answer, list) and all(isinstance(a, str) for a in answer)
+        if not (isinstance(answer, str) or is_list):
+            raise ApiProblem(422, f"the answer to {qid} must be an option id, a list of option "
+                             "ids or a text", "invalid_answers")
+    return answers
+
+
+@bp.get("/me/progress")
+@token_required
+def my_progress():
+    """The caller's progress in every course they are enrolled in (constant query count)."""
+    enrolled = {e.course_id for e in list_enrollments(db.session, g.api_user)}
+    versions = [v for v in list_published(db.session) if v.course_id in enrolled]
+    progress = progress_by_course(db.session, g.api_user, versions)
+    return jsonify([out.progress_json(v, progress[v.course_id]) for v in versions])
+
+
+@bp.get("/employees/<nip>/profile")
+@token_required
+def profile(nip: str):
+    """An employee's competency profile and JP for ``?year=``; out of scope answers 404."""
+    year = _year()
+    digits = "".join(ch for ch in nip if ch.isdigit())  # NIPs may be written with spaces or dots
+    employee = db.session.scalar(select(User).where(User.nip == digits)) if digits else None
+    if employee is None or not can_see_employee(db.session, g.api_user, employee):
+        raise ApiProblem(404, f"employee {nip} does not exist or is not in your scope",
+                         "not_found")
+    jp = get_jp(db.session, employee, year, jp_target(employee, current_app.config))
+    return jsonify(out.profile_json(employee, get_profile(db.session, employee), jp))
+
+
+@bp.get("/units/<code>/report")
+@token_required
+@require_api_role("manager", "admin")
+def report(code: str):
+    """JP attainment of the unit's and its sub-units' employees; ``?format=csv`` for CSV."""
+    year = _year()
+    fmt = request.args.get("format", "json")
+    if fmt not in ("json", "csv"):
+        raise ApiProblem(400, "format must be json or csv", "invalid_format")
+    unit = get_unit(db.session, code)
+    if unit is None or not can_see_unit(db.session, g.api_user, unit.id):
+        raise ApiProblem(404, f"unit {code} does not exist or is not in your scope", "not_found")
+    config = current_app.config
+    targets = {"PNS": config["JP_TARGET_PNS"], "PPPK": config["JP_TARGET_PPPK"]}
+    result = unit_report(db.session, unit, year, targets)
+    if fmt == "json":
+        return jsonify(out.report_json(result))
+    filename = f"laporan-{_SAFE_FILENAME.sub('-', unit.code)}-{year}.csv"
+    return Response(out.report_csv(result), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+__all__ = ["bp"]

@@ -1,0 +1,77 @@
+"""Users, API tokens and login failures."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.extensions import db
+from lms.org.models import Unit
+from lms.timeutil import utcnow
+
+ROLES = ("learner", "trainer", "manager", "admin")
+EMPLOYEE_TYPES = ("PNS", "PPPK")
+
+
+class User(UserMixin, db.Model):
+    """An employee who signs in by NIP; ``session_version`` ends all sessions when bumped."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nip: Mapped[str] = mapped_column(String(18), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16), default="learner")
+    employee_type: Mapped[str] = mapped_column(String(8), default="PNS")
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    session_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    unit: Mapped[Unit] = relationship()
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    def get_id(self) -> str:
+        """Session identity: the id and the session version, so bumping it logs out everywhere."""
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def nip_display(self) -> str:
+        """NIP shown as ``YYYYMMDD YYYYMM G NNN``."""
+        n = self.nip
+        return f"{n[:8]} {n[8:14]} {n[14]} {n[15:]}" if len(n) == 18 else n
+
+    def has_role(self, *roles: str) -> bool:
+        """True when the user holds one of ``roles`` (admins hold every role)."""
+        return self.role in roles or self.role == "admin"
+
+
+class ApiToken(db.Model):
+    """A bearer token for the JSON API; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
+
+
+class LoginFailure(db.Model):
+    """One failed sign-in, kept briefly to rate-limit guessing across all app processes."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(128), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

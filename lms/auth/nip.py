@@ -1,0 +1,31 @@
+"""NIP (Nomor Induk Pegawai) parsing and validation."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+
+class NipInvalid(ValueError):
+    """The NIP does not follow the national format."""
+
+
+def normalise_nip(raw: str, employee_type: str = "PNS") -> str:
+    """Strip spaces and dots, then check the 18 digits: birth date, appointment month (PNS),
+    gender digit; PPPK numbers skip the appointment-month rule."""
+    nip = re.sub(r"[\s.]", "", raw or "")
+    if not re.fullmatch(r"\d{18}", nip):
+        raise NipInvalid("NIP harus 18 digit angka")
+    try:
+        birth = date(int(nip[0:4]), int(nip[4:6]), int(nip[6:8]))
+    except ValueError:
+        raise NipInvalid("digit 1-8 NIP bukan tanggal lahir yang sah") from None
+    if not 1900 <= birth.year <= date.today().year:
+        raise NipInvalid("digit 1-8 NIP bukan tanggal lahir yang sah")
+    if employee_type == "PNS":
+        year, month = int(nip[8:12]), int(nip[12:14])
+        if not (1 <= month <= 12 and birth.year < year <= date.today().year + 1):
+            raise NipInvalid("digit 9-14 NIP bukan bulan pengangkatan yang sah")
+    if nip[14] not in "12":
+        raise NipInvalid("digit 15 NIP (jenis kelamin) harus 1 atau 2")
+    return nip

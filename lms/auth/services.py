@@ -1,0 +1,132 @@
+"""Accounts: passwords (Argon2id), sign-in with rate limiting, session ending, API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from lms.auth.models import EMPLOYEE_TYPES, ROLES, ApiToken, LoginFailure, User
+from lms.auth.nip import normalise_nip
+from lms.org.services import get_unit
+from lms.timeutil import utcnow
+
+_hasher = PasswordHasher()  # argon2id with the library's recommended parameters
+# Verified against when the NIP is unknown, so both failures cost the same time.
+_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+
+
+class AccountError(ValueError):
+    """An account cannot be created or changed as asked."""
+
+
+class TooManyAttempts(Exception):
+    """Too many failed sign-ins for this NIP or address recently."""
+
+
+def hash_password(password: str) -> str:
+    """Argon2id hash of a password."""
+    return _hasher.hash(password)
+
+
+def create_user(
+    session: Session,
+    *,
+    nip: str,
+    name: str,
+    role: str,
+    unit_code: str,
+    password: str,
+    employee_type: str = "PNS",
+) -> User:
+    """Create a user after validating NIP, role, unit and password length."""
+    if role not in ROLES:
+        raise AccountError(f"role must be one of {', '.join(ROLES)}")
+    if employee_type not in EMPLOYEE_TYPES:
+        raise AccountError("employee type must be PNS or PPPK")
+    nip = normalise_nip(nip, employee_type)
+    if session.scalar(select(User.id).where(User.nip == nip)):
+        raise AccountError(f"a user with NIP {nip} already exists")
+    unit = get_unit(session, unit_code)
+    if unit is None:
+        raise AccountError(f"unit {unit_code} does not exist")
+    if len(password) < 8:
+        raise AccountError("password must have at least 8 characters")
+    if not name.strip():
+        raise AccountError("name is required")
+    user = User(
+        nip=nip, name=name.strip(), role=role, unit=unit, employee_type=employee_type,
+        password_hash=hash_password(password),
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def authenticate(
+    session: Session, nip: str, password: str, *, remote: str, max_failures: int, window: int
+) -> User | None:
+    """The user for these credentials, or None; the same answer whether the NIP or the
+    password is wrong. Raises TooManyAttempts when the NIP or address is rate-limited."""
+    clean = "".join(ch for ch in nip if ch.isdigit())
+    keys = [f"nip:{clean}", f"ip:{remote}"]
+    since = utcnow() - timedelta(seconds=window)
+    session.execute(delete(LoginFailure).where(LoginFailure.at < since))
+    for key, limit in ((keys[0], max_failures), (keys[1], max_failures * 4)):
+        failures = session.scalar(
+            select(func.count()).select_from(LoginFailure).where(LoginFailure.key == key)
+        )
+        if failures >= limit:
+            raise TooManyAttempts()
+    user = session.scalar(select(User).where(User.nip == clean)) if clean else None
+    if _verify(user.password_hash if user else _DUMMY_HASH, password) and user and user.active:
+        if _hasher.check_needs_rehash(user.password_hash):
+            user.password_hash = hash_password(password)
+        session.execute(delete(LoginFailure).where(LoginFailure.key == keys[0]))
+        return user
+    session.add_all(LoginFailure(key=key) for key in keys)
+    session.flush()
+    return None
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def end_sessions(user: User) -> None:
+    """Invalidate every session of the user (sign-out everywhere)."""
+    user.session_version += 1
+
+
+def disable_user(user: User) -> None:
+    """Disable the account and end all of its sessions."""
+    user.active = False
+    end_sessions(user)
+
+
+def create_token(session: Session, user: User) -> str:
+    """Create an API token for the user and return it (shown once; only its hash is kept)."""
+    token = "lms_" + secrets.token_urlsafe(32)
+    session.add(ApiToken(user=user, token_hash=_token_hash(token)))
+    session.flush()
+    return token
+
+
+def user_for_token(session: Session, token: str) -> User | None:
+    """The active user owning this bearer token, or None."""
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
+    if row is None or not row.user.active:
+        return None
+    return row.user
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()

@@ -1,0 +1,80 @@
+"""Sign-in, sign-out and language routes."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from lms.auth import bp
+from lms.auth.forms import LoginForm
+from lms.auth.services import TooManyAttempts, authenticate, end_sessions
+from lms.extensions import db, login_manager
+
+login_manager.login_view = "auth.login"
+login_manager.login_message = None
+
+
+@bp.route("/masuk", methods=["GET", "POST"])
+def login():
+    """Sign in by NIP and password."""
+    if current_user.is_authenticated:
+        return redirect(url_for("learning.dashboard"))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = authenticate(
+                db.session, form.nip.data, form.password.data,
+                remote=request.remote_addr or "-",
+                max_failures=current_app.config["LOGIN_MAX_FAILURES"],
+                window=current_app.config["LOGIN_WINDOW_SECONDS"],
+            )
+        except TooManyAttempts:
+            db.session.commit()
+            flash(_("Terlalu banyak percobaan masuk. Coba lagi dalam 15 menit."), "error")
+            return render_template("auth/login.html", form=form), 429
+        db.session.commit()
+        if user is not None:
+            lang = session.get("lang")
+            session.clear()  # a fresh session on sign-in: nothing carried over from before
+            if lang:
+                session["lang"] = lang
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")))
+        flash(_("NIP atau kata sandi salah."), "error")
+        status = 401
+    elif request.method == "POST":
+        status = 400
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/keluar")
+@login_required
+def logout():
+    """Sign out, ending every session of this user."""
+    end_sessions(current_user)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("Anda telah keluar."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.get("/bahasa/<code>")
+def language(code: str):
+    """Switch the interface language (id or en)."""
+    if code in current_app.config["LANGUAGES"]:
+        session["lang"] = code
+    return redirect(_safe_next(request.args.get("next")))
+
+
+def _safe_next(target: str | None) -> str:
+    """Only follow a local path, never another host."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        parts = urlsplit(target)
+        if not parts.netloc and not parts.scheme:
+            return target
+    return url_for("learning.dashboard")

@@ -1,0 +1,213 @@
+"""The ``lms`` command line (also ``flask --app lms lms …``)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from lms.extensions import db
+
+lms_group = AppGroup("lms", help="Kelas ASN administration commands.")
+
+
+def _fail(lines: list[str]) -> None:
+    for line in lines:
+        click.echo(line, err=True)
+    sys.exit(1)
+
+
+@lms_group.command("init-db")
+def init_db() -> None:
+    """Create or upgrade the schema and seed the default competency framework."""
+    from flask_migrate import upgrade
+
+    from lms.competency.services import seed_framework
+
+    upgrade(directory=current_app.extensions["migrate"].directory)
+    added = seed_framework(db.session)
+    db.session.commit()
+    click.echo(f"database ready ({added} competencies added)")
+
+
+@lms_group.command("check")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+def check(paths: tuple[str, ...]) -> None:
+    """Validate course packages; prints file:line: message per error."""
+    from lms.competency.models import Competency
+    from lms.content import check_package
+
+    known = set(db.session.scalars(db.select(Competency.code))) or None
+    problems = [f"{_join(path, e.file)}:{e.line}: {e.message}"
+                for path in paths for e in check_package(path, known_competencies=known)]
+    if problems:
+        _fail(problems)
+    click.echo(f"{len(paths)} package(s) valid")
+
+
+def _join(package: str, file: str) -> str:
+    return file if package.endswith(".zip") and not file else str(Path(package) / file)
+
+
+@lms_group.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+def import_(paths: tuple[str, ...]) -> None:
+    """Validate all packages, then import or publish a new version of each (all or nothing)."""
+    from lms.content import PackageInvalid
+    from lms.courses.importer import import_packages
+
+    try:
+        results = import_packages(db.session, list(paths))
+    except PackageInvalid as exc:
+        db.session.rollback()
+        _fail([str(e) for e in exc.errors])
+    db.session.commit()
+    for result in results:
+        click.echo(f"{result.slug}: {result.status} (version {result.version})")
+
+
+@lms_group.command("export")
+@click.argument("slug")
+@click.argument("dest", type=click.Path())
+def export(slug: str, dest: str) -> None:
+    """Write the current version of a course as a package folder."""
+    from lms.content import write_package
+    from lms.courses.importer import version_to_package
+    from lms.courses.services import get_current_version
+
+    version = get_current_version(db.session, slug)
+    if version is None:
+        _fail([f"no course {slug}"])
+    target = Path(dest)
+    if target.exists() and any(target.iterdir()) and target.name != slug:
+        target = target / slug
+    try:
+        write_package(version_to_package(db.session, version), target)
+    except (FileExistsError, OSError) as exc:
+        _fail([f"{target}: {exc}"])
+    click.echo(f"{slug} version {version.number} written to {target}")
+
+
+@lms_group.command("seed-demo")
+def seed_demo() -> None:
+    """Create the demo organisation and accounts (idempotent)."""
+    from lms.demo import seed
+
+    created = seed(db.session)
+    db.session.commit()
+    click.echo(f"demo data ready ({created} accounts created)")
+
+
+users = AppGroup("users", help="Manage users.")
+lms_group.add_command(users)
+
+
+@users.command("create")
+@click.option("--nip", required=True)
+@click.option("--name", required=True)
+@click.option("--role", required=True, type=click.Choice(["learner", "trainer", "manager", "admin"]))
+@click.option("--unit", "unit_code", required=True)
+@click.option("--type", "employee_type", default="PNS", type=click.Choice(["PNS", "PPPK"]))
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def users_create(nip, name, role, unit_code, employee_type, password_stdin) -> None:
+    """Create a user; the password comes from stdin or is generated and printed."""
+    from lms.auth.nip import NipInvalid
+    from lms.auth.services import AccountError, create_user
+
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else secrets.token_urlsafe(12)
+    try:
+        user = create_user(db.session, nip=nip, name=name, role=role, unit_code=unit_code,
+                           password=password, employee_type=employee_type)
+    except (AccountError, NipInvalid) as exc:
+        _fail([str(exc)])
+    db.session.commit()
+    click.echo(f"user {user.nip} created")
+    if not password_stdin:
+        click.echo(f"password: {password}")
+
+
+units = AppGroup("units", help="Manage units (unit kerja).")
+lms_group.add_command(units)
+
+
+@units.command("create")
+@click.argument("code")
+@click.argument("name")
+@click.option("--parent", "parent_code")
+def units_create(code, name, parent_code) -> None:
+    """Create a unit kerja, optionally under a parent."""
+    from lms.org.services import UnitError, create_unit
+
+    try:
+        create_unit(db.session, code, name, parent_code)
+    except UnitError as exc:
+        _fail([str(exc)])
+    db.session.commit()
+    click.echo(f"unit {code} created")
+
+
+@lms_group.command("import-employees")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Validate and report without changing anything.")
+def import_employees(file: str, dry_run: bool) -> None:
+    """Create or update employees and units from a CSV file (all or nothing)."""
+    from lms.org.employees import EmployeeImportError, import_employees_csv
+
+    try:
+        with open(file, encoding="utf-8-sig", newline="") as fh:
+            summary = import_employees_csv(db.session, fh)
+    except EmployeeImportError as exc:
+        db.session.rollback()
+        _fail(exc.problems)
+    if dry_run:
+        db.session.rollback()
+        click.echo(f"dry run: {summary} (nothing changed)")
+    else:
+        db.session.commit()
+        click.echo(summary)
+
+
+token = AppGroup("token", help="API tokens.")
+lms_group.add_command(token)
+
+
+@token.command("create")
+@click.argument("nip")
+def token_create(nip: str) -> None:
+    """Print a new API token for the user with this NIP."""
+    from lms.auth.models import User
+    from lms.auth.services import create_token
+
+    clean = "".join(ch for ch in nip if ch.isdigit())
+    user = db.session.scalar(db.select(User).where(User.nip == clean))
+    if user is None:
+        _fail([f"no user with NIP {nip}"])
+    value = create_token(db.session, user)
+    db.session.commit()
+    click.echo(value)
+
+
+@lms_group.command("serve")
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=5000, type=int)
+@click.option("--workers", default=lambda: int(os.environ.get("LMS_WORKERS", 0)) or
+              min(2 * (os.cpu_count() or 1) + 1, 9), type=int)
+def serve(host: str, port: int, workers: int) -> None:
+    """Production server (gunicorn, several worker processes)."""
+    from lms.server import run
+
+    run(host, port, workers)
+
+
+def main() -> None:
+    """Console script entry point: ``lms COMMAND``."""
+    from lms import create_app
+
+    app = create_app()
+    with app.app_context():
+        lms_group.main(prog_name="lms")

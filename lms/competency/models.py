@@ -1,0 +1,67 @@
+"""Competency framework, evidence from completed courses, and the yearly JP ledger."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.courses.models import Course
+from lms.extensions import db
+from lms.timeutil import utcnow
+
+GROUPS = ("manajerial", "sosial-kultural", "teknis")
+
+
+class Competency(db.Model):
+    """A competency of the framework (e.g. M.03 Komunikasi), levels 1-5."""
+
+    __tablename__ = "competencies"
+
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    group: Mapped[str] = mapped_column(String(20))
+    description: Mapped[str] = mapped_column(Text, default="")
+
+
+class CompetencyEvidence(db.Model):
+    """Evidence that a learner reached a competency level by completing a course."""
+
+    __tablename__ = "competency_evidence"
+    __table_args__ = (UniqueConstraint("user_id", "course_id", "competency_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    competency_code: Mapped[str] = mapped_column(ForeignKey("competencies.code"))
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
+    version_number: Mapped[int]
+    level: Mapped[int]
+    score: Mapped[float | None]
+    completed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    validated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    validated_at: Mapped[datetime | None]
+
+    competency: Mapped[Competency] = relationship()
+    course: Mapped[Course] = relationship()
+
+
+class JpLedgerEntry(db.Model):
+    """JP credited to an employee in a calendar year, with the training record fields
+    national systems expect (kind, provider, dates, certificate number)."""
+
+    __tablename__ = "jp_ledger"
+    __table_args__ = (UniqueConstraint("user_id", "course_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    year: Mapped[int] = mapped_column(index=True)
+    jp: Mapped[int]
+    course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id", ondelete="SET NULL"))
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(40), default="e-learning")
+    provider: Mapped[str | None] = mapped_column(String(200))
+    started_on: Mapped[date]
+    ended_on: Mapped[date]
+    certificate_number: Mapped[str] = mapped_column(String(64), unique=True)
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,63 @@
+"""Configuration: defaults, then the instance file, then ``LMS_*`` environment variables."""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+DEFAULTS: dict[str, Any] = {
+    "SECRET_KEY": None,  # generated into the instance folder when not configured
+    "SQLALCHEMY_DATABASE_URI": None,  # default: sqlite file in the instance folder
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": False,
+    "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * 14,
+    "PERMANENT_SESSION_LIFETIME": 60 * 60 * 12,
+    "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+    "WTF_CSRF_TIME_LIMIT": None,  # token lives as long as the session: learners read slowly
+    "BABEL_DEFAULT_LOCALE": "id",
+    "BABEL_DEFAULT_TIMEZONE": "Asia/Jakarta",
+    "LANGUAGES": ["id", "en"],
+    "JP_MINUTES": 45,
+    "JP_TARGET_PNS": 20,
+    "JP_TARGET_PPPK": 20,
+    "LOGIN_MAX_FAILURES": 5,
+    "LOGIN_WINDOW_SECONDS": 15 * 60,
+    "QUIZ_TIME_GRACE_SECONDS": 60,
+    "UPLOAD_FOLDER": None,  # default: instance/uploads
+    "XAPI_ENDPOINT": None,  # forward xAPI statements to an LRS when set
+    "XAPI_AUTH": None,
+}
+
+_INT_KEYS = {k for k, v in DEFAULTS.items() if isinstance(v, int) and not isinstance(v, bool)}
+_BOOL_KEYS = {k for k, v in DEFAULTS.items() if isinstance(v, bool)}
+
+
+def from_environment(environ: os._Environ[str] | dict[str, str]) -> dict[str, Any]:
+    """Read ``LMS_*`` variables (and ``DATABASE_URL``) into config keys."""
+    config: dict[str, Any] = {}
+    for name, raw in environ.items():
+        if not name.startswith("LMS_"):
+            continue
+        key = name.removeprefix("LMS_")
+        if key in _BOOL_KEYS:
+            config[key] = raw.strip().lower() in {"1", "true", "yes", "on"}
+        elif key in _INT_KEYS:
+            config[key] = int(raw)
+        elif raw.startswith(("[", "{")):
+            config[key] = json.loads(raw)
+        else:
+            config[key] = raw
+    if environ.get("DATABASE_URL"):
+        config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(environ["DATABASE_URL"])
+    return config
+
+
+def normalise_database_url(url: str) -> str:
+    """Make ``postgres://`` and ``postgresql://`` URLs use the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url

@@ -1,0 +1,174 @@
+"""YAML front matter: splitting it from the body and reading typed fields with line numbers."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from .model import ContentError
+
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$", re.IGNORECASE)
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+_DELIMITER = "---"
+
+
+@dataclass
+class FrontMatter:
+    """The parsed front matter of one file, the body after it and where things are."""
+
+    file: str
+    data: dict[str, Any] = field(default_factory=dict)
+    key_lines: dict[str, int] = field(default_factory=dict)
+    values: dict[str, yaml.Node] = field(default_factory=dict)
+    body: str = ""
+    body_line: int = 1
+    valid: bool = True
+
+    def line(self, key: str) -> int:
+        """The 1-based file line of ``key``, or 1 when the key is absent."""
+        return self.key_lines.get(key, 1)
+
+    def item_line(self, key: str, index: int) -> int:
+        """The 1-based file line of item ``index`` of the sequence under ``key``."""
+        value = self.values.get(key)
+        if isinstance(value, yaml.SequenceNode) and index < len(value.value):
+            return _file_line(value.value[index].start_mark.line)
+        return self.line(key)
+
+
+def split_front_matter(text: str, file: str, errors: list[ContentError]) -> FrontMatter:
+    """Split ``text`` into front matter and body, appending any syntax errors to ``errors``."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != _DELIMITER:
+        errors.append(ContentError(file, 1, "missing front matter: the file must start with ---"))
+        return FrontMatter(file, body=text, valid=False)
+    closing = next((i for i in range(1, len(lines)) if lines[i].rstrip() == _DELIMITER), None)
+    if closing is None:
+        errors.append(ContentError(file, 1, "front matter is not closed with ---"))
+        return FrontMatter(file, valid=False)
+    fm = FrontMatter(file, body="\n".join(lines[closing + 1 :]), body_line=closing + 2)
+    source = "\n".join(lines[1:closing])
+    try:
+        root = yaml.compose(source, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(source)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = _file_line(mark.line) if mark else 1
+        problem = getattr(exc, "problem", None) or str(exc)
+        errors.append(ContentError(file, line, f"front matter is not valid YAML: {problem}"))
+        fm.valid = False
+        return fm
+    if root is None:
+        return fm
+    if not isinstance(root, yaml.MappingNode) or not isinstance(data, dict):
+        errors.append(ContentError(file, 2, "front matter must be a mapping of key: value"))
+        fm.valid = False
+        return fm
+    for key_node, value_node in root.value:
+        key, line = key_node.value, _file_line(key_node.start_mark.line)
+        if key in fm.key_lines:
+            errors.append(ContentError(file, line, f"duplicate key '{key}'"))
+        fm.key_lines[key] = line
+        fm.values[key] = value_node
+    fm.data = {str(k): v for k, v in data.items()}
+    return fm
+
+
+class FieldReader:
+    """Typed access to front-matter fields; every problem becomes a ContentError."""
+
+    def __init__(self, fm: FrontMatter, errors: list[ContentError], allowed: tuple[str, ...]):
+        self.fm = fm
+        self.errors = errors
+        for key in fm.data:
+            if key not in allowed:
+                self.error(key, f"unknown front matter key '{key}' (allowed: {', '.join(allowed)})")
+
+    def error(self, key: str, message: str) -> None:
+        """Report a problem at the line of ``key``."""
+        self.errors.append(ContentError(self.fm.file, self.fm.line(key), message))
+
+    def text(self, key: str, *, required: bool = False, default: str = "") -> str:
+        """A non-empty single-string field."""
+        value = self.fm.data.get(key)
+        if value is None:
+            if required and self.fm.valid:
+                self.error(key, f"'{key}' is required")
+            return default
+        if not isinstance(value, str) or not value.strip():
+            self.error(key, f"'{key}' must be a non-empty text")
+            return default
+        return value.strip()
+
+    def optional_text(self, key: str) -> str | None:
+        """A text field that may be absent."""
+        return self.text(key) or None if key in self.fm.data else None
+
+    def integer(
+        self,
+        key: str,
+        *,
+        default: int | None = None,
+        required: bool = False,
+        minimum: int | None = None,
+        maximum: int | None = None,
+    ) -> int | None:
+        """A whole-number field within [minimum, maximum]."""
+        value = self.fm.data.get(key)
+        if value is None:
+            if required and self.fm.valid:
+                self.error(key, f"'{key}' is required")
+            return default
+        # bool is an int subclass in Python, but `true` is never a number to an author.
+        if not isinstance(value, int) or isinstance(value, bool):
+            self.error(key, f"'{key}' must be a whole number")
+            return default
+        if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+            bounds = f"{minimum}–{maximum}" if maximum is not None else f">= {minimum}"
+            self.error(key, f"'{key}' must be {bounds}, got {value}")
+            return default
+        return value
+
+    def boolean(self, key: str, default: bool) -> bool:
+        """A true/false field."""
+        value = self.fm.data.get(key)
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            self.error(key, f"'{key}' must be true or false")
+            return default
+        return value
+
+    def choice(self, key: str, choices: tuple[str, ...], default: str) -> str:
+        """A field restricted to one of ``choices``."""
+        value = self.fm.data.get(key)
+        if value is None:
+            return default
+        if value not in choices:
+            self.error(key, f"'{key}' must be one of: {', '.join(choices)}")
+            return default
+        return value
+
+    def item_id(self, default: str) -> str:
+        """The ``id`` field, defaulting to the file's slug."""
+        value = self.fm.data.get("id")
+        if value is None:
+            return default
+        if not isinstance(value, str) or not ID_PATTERN.match(value):
+            self.error("id", f"'id' must be letters, digits, '-' or '_', got {value!r}")
+            return default
+        return value
+
+
+def trim_markdown(text: str) -> str:
+    """Drop blank lines before and trailing whitespace after a Markdown text."""
+    return re.sub(r"\A(?:[ \t]*\n)+", "", text).rstrip()
+
+
+def _file_line(yaml_line: int) -> int:
+    # YAML lines are 0-based and start after the opening --- on file line 1.
+    return yaml_line + 2

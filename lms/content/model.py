@@ -1,0 +1,150 @@
+"""Frozen dataclasses describing a course package, independent of Flask and the database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+QuestionKind = Literal["single", "multiple", "short"]
+
+
+@dataclass(frozen=True)
+class ContentError:
+    """A problem in a package file, reported as ``file:line: message``."""
+
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+class PackageInvalid(Exception):
+    """Raised when a package has one or more content errors."""
+
+    def __init__(self, errors: list[ContentError]):
+        super().__init__("\n".join(str(e) for e in errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class CompetencyRef:
+    """A competency (code) and level a course develops."""
+
+    code: str
+    level: int
+
+
+@dataclass(frozen=True)
+class Option:
+    """One answer option of a choice question; ``id`` is ``<question id>-<n>`` (1-based)."""
+
+    id: str
+    text_md: str
+    html: str
+    correct: bool
+
+
+@dataclass(frozen=True)
+class ShortAnswer:
+    """An accepted short answer; numeric answers carry ``number`` and ``tolerance``."""
+
+    text: str
+    number: float | None = None
+    tolerance: float = 0.0
+
+
+@dataclass(frozen=True)
+class Question:
+    """A quiz question with its prompt, options or accepted answers, and explanation."""
+
+    id: str
+    id_explicit: bool
+    kind: QuestionKind
+    prompt_md: str
+    prompt_html: str
+    points: int
+    options: tuple[Option, ...] = ()
+    answers: tuple[ShortAnswer, ...] = ()
+    explanation_md: str = ""
+    explanation_html: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """A lesson file ``NN-slug.md``."""
+
+    id: str
+    slug: str
+    title: str
+    minutes: int | None
+    body_md: str
+    html: str
+    path: str
+    kind: Literal["lesson"] = "lesson"
+
+
+@dataclass(frozen=True)
+class Quiz:
+    """A quiz file ``NN-slug.quiz.md``."""
+
+    id: str
+    slug: str
+    title: str
+    passing_score: int
+    max_attempts: int
+    shuffle: bool
+    time_limit_minutes: int
+    required: bool
+    scoring: Literal["all-or-nothing", "partial"]
+    intro_md: str
+    intro_html: str
+    questions: tuple[Question, ...]
+    path: str
+    kind: Literal["quiz"] = "quiz"
+
+    @property
+    def total_points(self) -> int:
+        """Sum of the points of all questions."""
+        return sum(q.points for q in self.questions)
+
+
+Item = Lesson | Quiz
+
+
+@dataclass(frozen=True)
+class Module:
+    """A module folder ``NN-slug/`` with its ``module.md`` and items in order."""
+
+    slug: str
+    title: str
+    summary: str
+    intro_md: str
+    intro_html: str
+    items: tuple[Item, ...]
+    path: str
+
+
+@dataclass(frozen=True)
+class CoursePackage:
+    """A whole course package: ``course.md``, modules and assets."""
+
+    slug: str
+    title: str
+    summary: str
+    language: str
+    jp: int
+    competencies: tuple[CompetencyRef, ...]
+    kind: str
+    provider: str | None
+    prerequisites: tuple[str, ...]
+    description_md: str
+    description_html: str
+    modules: tuple[Module, ...]
+    assets: dict[str, bytes] = field(default_factory=dict, hash=False, compare=False)
+
+    def items(self) -> list[Item]:
+        """All lessons and quizzes in course order."""
+        return [item for module in self.modules for item in module.items]

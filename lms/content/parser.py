@@ -1,0 +1,297 @@
+"""Turning a course package (folder or zip) into a CoursePackage, or every error it has."""
+
+from __future__ import annotations
+
+import re
+from functools import partial
+from pathlib import Path
+
+from .archive import PackageFiles, read_package
+from .frontmatter import SLUG_PATTERN, FieldReader, FrontMatter, split_front_matter, trim_markdown
+from .model import (
+    CompetencyRef,
+    ContentError,
+    CoursePackage,
+    Item,
+    Lesson,
+    Module,
+    PackageInvalid,
+    Quiz,
+)
+from .quizparse import parse_quiz_body
+from .render import LinkResolver, package_path, relative_targets, render_inline, render_markdown
+
+COURSE_KEYS = (
+    "title", "summary", "language", "jp", "competencies", "kind", "provider", "prerequisites"
+)
+MODULE_KEYS = ("title", "summary")
+LESSON_KEYS = ("title", "minutes", "id")
+QUIZ_KEYS = (
+    "title", "id", "passing_score", "max_attempts", "shuffle", "time_limit_minutes", "required",
+    "scoring",
+)
+COMPETENCY_CODE = re.compile(r"^[A-Z]{1,3}\.\d{2}$")
+
+_MODULE_FOLDER = re.compile(r"^(\d{2,})-([a-z0-9]+(?:-[a-z0-9]+)*)$")
+_ITEM_FILE = re.compile(r"^(\d{2,})-([a-z0-9]+(?:-[a-z0-9]+)*)(\.quiz)?\.md$")
+
+
+def load_package(
+    path: str | Path,
+    *,
+    resolve_link: LinkResolver | None = None,
+    known_competencies: set[str] | None = None,
+) -> CoursePackage:
+    """Load a course folder or ``.zip``; raise PackageInvalid listing every error found."""
+    slug, files, errors = read_package(Path(path))
+    if errors:
+        raise PackageInvalid(errors)
+    return load_package_files(
+        slug, files, resolve_link=resolve_link, known_competencies=known_competencies
+    )
+
+
+def check_package(
+    path: str | Path, known_competencies: set[str] | None = None
+) -> list[ContentError]:
+    """Every content error of a course folder or ``.zip``; empty when it is valid."""
+    try:
+        load_package(path, known_competencies=known_competencies)
+    except PackageInvalid as exc:
+        return exc.errors
+    return []
+
+
+def load_package_files(
+    slug: str,
+    files: PackageFiles,
+    *,
+    resolve_link: LinkResolver | None = None,
+    known_competencies: set[str] | None = None,
+) -> CoursePackage:
+    """Load a package already in memory (package-relative path → bytes), as export produces."""
+    loader = _Loader(files, resolve_link, known_competencies)
+    package = loader.course(slug)
+    if loader.errors:
+        raise PackageInvalid(sorted(loader.errors, key=_error_order))
+    return package
+
+
+class _Loader:
+    """One pass over a package's files; collects errors instead of stopping at the first."""
+
+    def __init__(
+        self,
+        files: PackageFiles,
+        resolve_link: LinkResolver | None,
+        known_competencies: set[str] | None,
+    ):
+        self.files = {p: b for p, b in files.items() if p != "README.md"}
+        self.folders = {p.rsplit("/", i)[0] for p in self.files for i in range(1, p.count("/") + 1)}
+        self.resolve_link = resolve_link
+        self.known_competencies = known_competencies
+        self.errors: list[ContentError] = []
+        self.item_ids: dict[str, str] = {}
+        self.question_ids: dict[str, str] = {}
+
+    def course(self, slug: str) -> CoursePackage:
+        if not SLUG_PATTERN.match(slug):
+            self.error("course.md", 1, f"course folder name '{slug}' is not a slug (a-z, 0-9, '-')")
+        fm = self.front_matter("course.md")
+        fields = FieldReader(fm, self.errors, COURSE_KEYS)
+        modules = self.modules()
+        description = self.markdown(fm, "")
+        return CoursePackage(
+            slug=slug,
+            title=fields.text("title", required=True),
+            summary=fields.text("summary", required=True),
+            language=fields.choice("language", ("id", "en"), "id"),
+            jp=fields.integer("jp", required=True, minimum=1) or 0,
+            competencies=self.competencies(fm, fields),
+            kind=fields.text("kind", default="e-learning"),
+            provider=fields.optional_text("provider"),
+            prerequisites=self.prerequisites(fm, fields, slug),
+            description_md=description,
+            description_html=self.render(description, ""),
+            modules=modules,
+            assets={p: b for p, b in self.files.items() if p.startswith("assets/")},
+        )
+
+    def competencies(self, fm: FrontMatter, fields: FieldReader) -> tuple[CompetencyRef, ...]:
+        entries = fm.data.get("competencies") or []
+        if not isinstance(entries, list):
+            fields.error("competencies", "'competencies' must be a list of {code, level}")
+            return ()
+        result: list[CompetencyRef] = []
+        for index, entry in enumerate(entries):
+            line = fm.item_line("competencies", index)
+            code = entry.get("code") if isinstance(entry, dict) else None
+            level = entry.get("level") if isinstance(entry, dict) else None
+            if not isinstance(entry, dict) or set(entry) != {"code", "level"}:
+                self.error(fm.file, line, "each competency is written {code: M.04, level: 2}")
+            elif not isinstance(code, str) or not COMPETENCY_CODE.match(code):
+                self.error(fm.file, line, f"competency code must look like M.04 or SK.01: {code!r}")
+            elif type(level) is not int or not 1 <= level <= 5:
+                self.error(fm.file, line, f"competency level must be 1–5: {level!r}")
+            elif self.known_competencies is not None and code not in self.known_competencies:
+                self.error(fm.file, line, f"unknown competency code {code}")
+            elif any(ref.code == code for ref in result):
+                self.error(fm.file, line, f"competency {code} is listed twice")
+            else:
+                result.append(CompetencyRef(code, level))
+        return tuple(result)
+
+    def prerequisites(self, fm: FrontMatter, fields: FieldReader, slug: str) -> tuple[str, ...]:
+        slugs = fm.data.get("prerequisites") or []
+        if not isinstance(slugs, list):
+            fields.error("prerequisites", "'prerequisites' must be a list of course slugs")
+            return ()
+        for index, value in enumerate(slugs):
+            if not isinstance(value, str) or not SLUG_PATTERN.match(value) or value == slug:
+                problem = "its own prerequisite" if value == slug else "not a course slug"
+                self.error(fm.file, fm.item_line("prerequisites", index), f"{value!r} is {problem}")
+        return tuple(str(s) for s in slugs)
+
+    def modules(self) -> tuple[Module, ...]:
+        folders: dict[str, list[str]] = {}
+        for file in sorted(self.files):
+            top, _, rest = file.partition("/")
+            if top == "assets" and rest:
+                continue
+            if not rest:
+                if file != "course.md":
+                    message = "unexpected file: the top holds course.md, NN-slug/ and assets/"
+                    self.error(file, 1, message)
+            elif not _MODULE_FOLDER.match(top):
+                self.error(file, 1, f"unexpected folder '{top}': module folders are named NN-slug")
+            else:
+                folders.setdefault(top, []).append(rest)
+        if not folders:
+            self.error("course.md", 1, "course has no modules (folders named NN-slug)")
+        return tuple(self.module(folder, folders[folder]) for folder in sorted(folders, key=_order))
+
+    def module(self, folder: str, names: list[str]) -> Module:
+        has_module_md = "module.md" in names
+        items: list[Item] = []
+        for name in sorted(names, key=_order):
+            if name == "module.md":
+                continue
+            file = f"{folder}/{name}"
+            match = _ITEM_FILE.match(name)
+            if "/" in name:
+                self.error(file, 1, "unexpected sub-folder in a module: images belong in assets/")
+            elif match:
+                items.append(self.item(file, folder, match.group(2), bool(match.group(3))))
+            elif name.endswith(".md"):
+                self.error(file, 1, "lesson files are named NN-slug.md and quizzes NN-slug.quiz.md")
+            else:
+                self.error(file, 1, "unexpected file in a module: images belong in assets/")
+        if not has_module_md:
+            self.error(f"{folder}/module.md", 1, "missing module.md (with a title)")
+        if not items:
+            self.error(f"{folder}/module.md", 1, "module has no lessons or quizzes")
+        fm = self.front_matter(f"{folder}/module.md") if has_module_md else FrontMatter("")
+        fields = FieldReader(fm, self.errors, MODULE_KEYS)
+        intro = self.markdown(fm, folder)
+        return Module(
+            slug=_MODULE_FOLDER.match(folder).group(2),
+            title=fields.text("title", required=has_module_md),
+            summary=fields.text("summary"),
+            intro_md=intro,
+            intro_html=self.render(intro, folder),
+            items=tuple(items),
+            path=folder,
+        )
+
+    def item(self, file: str, folder: str, slug: str, is_quiz: bool) -> Item:
+        fm = self.front_matter(file)
+        fields = FieldReader(fm, self.errors, QUIZ_KEYS if is_quiz else LESSON_KEYS)
+        item_id = fields.item_id(slug)
+        self.unique(self.item_ids, item_id, file, file, fm.line("id"))
+        if not is_quiz:
+            body = self.markdown(fm, folder)
+            return Lesson(
+                id=item_id,
+                slug=slug,
+                title=fields.text("title", required=True),
+                minutes=fields.integer("minutes", minimum=1),
+                body_md=body,
+                html=self.render(body, folder),
+                path=file,
+            )
+        self.check_links(fm, folder)
+        parsed = parse_quiz_body(
+            fm.body,
+            fm.body_line,
+            file,
+            item_id,
+            self.errors,
+            render_block=partial(self.render, base_dir=folder),
+            render_line=partial(render_inline, resolve_link=self.resolve_link, base_dir=folder),
+        )
+        for question in parsed.questions:
+            where = f"{file}:{question.line}"
+            self.unique(self.question_ids, question.id, where, file, question.line)
+        return Quiz(
+            id=item_id,
+            slug=slug,
+            title=fields.text("title", required=True),
+            passing_score=fields.integer("passing_score", default=70, minimum=0, maximum=100),
+            max_attempts=fields.integer("max_attempts", default=0, minimum=0),
+            shuffle=fields.boolean("shuffle", False),
+            time_limit_minutes=fields.integer("time_limit_minutes", default=0, minimum=0),
+            required=fields.boolean("required", True),
+            scoring=fields.choice("scoring", ("all-or-nothing", "partial"), "all-or-nothing"),
+            intro_md=parsed.intro_md,
+            intro_html=self.render(parsed.intro_md, folder),
+            questions=tuple(parsed.questions),
+            path=file,
+        )
+
+    def front_matter(self, file: str) -> FrontMatter:
+        data = self.files.get(file)
+        if data is None:
+            self.error(file, 1, f"missing {file}")
+            return FrontMatter(file, valid=False)
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            self.error(file, line, "file is not UTF-8 text")
+            return FrontMatter(file, valid=False)
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        return split_front_matter(text, file, self.errors)
+
+    def markdown(self, fm: FrontMatter, base_dir: str) -> str:
+        # The body as stored: trimmed, so export and reload give the same text.
+        self.check_links(fm, base_dir)
+        return trim_markdown(fm.body)
+
+    def check_links(self, fm: FrontMatter, base_dir: str) -> None:
+        for line, target in relative_targets(fm.body):
+            path = package_path(target, base_dir)
+            if path is None:
+                self.error(fm.file, fm.body_line + line - 1, f"link leaves the package: {target}")
+            elif path not in self.files and path not in self.folders and path != "":
+                self.error(fm.file, fm.body_line + line - 1, f"missing file: {path}")
+
+    def render(self, md: str, base_dir: str) -> str:
+        return render_markdown(md, resolve_link=self.resolve_link, base_dir=base_dir) if md else ""
+
+    def unique(self, seen: dict[str, str], value: str, where: str, file: str, line: int) -> None:
+        # Ids are compared case-insensitively: URLs and databases may not tell case apart.
+        first = seen.setdefault(value.lower(), where)
+        if first != where:
+            self.error(file, line, f"duplicate id '{value}' (also in {first})")
+
+    def error(self, file: str, line: int, message: str) -> None:
+        self.errors.append(ContentError(file, line, message))
+
+
+def _order(name: str) -> tuple[int, str]:
+    number = re.match(r"\d+", name)
+    return (int(number.group(0)) if number else -1, name)
+
+
+def _error_order(error: ContentError) -> tuple[str, int]:
+    return (error.file, error.line)

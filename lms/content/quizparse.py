@@ -1,0 +1,215 @@
+"""The body of a quiz file: intro, ``## `` questions, options or answers, explanations."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .frontmatter import ID_PATTERN, trim_markdown
+from .model import ContentError, Option, Question, ShortAnswer
+from .render import FENCE, closes_fence
+
+Renderer = Callable[[str], str]
+
+_QUESTION = re.compile(r"^##(?:[ \t]+(.*))?$")
+_ATTRIBUTES = re.compile(r"\s*\{([^{}]*)\}\s*$")
+_OPTION = re.compile(r"^ {0,3}[-*+][ \t]+\[([ xX])\](?:[ \t]+(.*))?$")
+_ANSWER = re.compile(r"^=(?:[ \t]+(.*))?$")
+_QUOTE = re.compile(r"^ {0,3}>[ ]?(.*)$")
+_NUMBER = r"[+-]?\d+(?:[.,]\d+)?"
+_TOLERANCE = re.compile(rf"^({_NUMBER})\s*(?:±|\+/-|\+-)\s*({_NUMBER})$")
+
+
+@dataclass
+class QuizBody:
+    """What a quiz body holds once parsed."""
+
+    intro_md: str = ""
+    questions: list[Question] = field(default_factory=list)
+
+
+@dataclass
+class _Draft:
+    line: int
+    heading: str
+    attributes: str = ""
+    prompt: list[str] = field(default_factory=list)
+    options: list[tuple[int, bool, str]] = field(default_factory=list)
+    answers: list[tuple[int, str]] = field(default_factory=list)
+    explanation: list[str] = field(default_factory=list)
+
+
+def parse_quiz_body(
+    body: str,
+    body_line: int,
+    file: str,
+    quiz_id: str,
+    errors: list[ContentError],
+    render_block: Renderer,
+    render_line: Renderer,
+) -> QuizBody:
+    """Parse a quiz body whose first line is file line ``body_line``."""
+    intro, drafts = _split_questions(body, body_line, file, errors)
+    result = QuizBody(intro_md=trim_markdown("\n".join(intro)))
+    for position, draft in enumerate(drafts, start=1):
+        default_id = f"{quiz_id}-{position}"
+        question = _build_question(draft, default_id, file, errors, render_block, render_line)
+        if question:
+            result.questions.append(question)
+    if not drafts:
+        errors.append(ContentError(file, 1, "quiz has no questions (each starts with '## ')"))
+    return result
+
+
+def parse_short_answer(text: str) -> ShortAnswer | None:
+    """A short answer with its number and tolerance when numeric; None if the tolerance is bad."""
+    tolerance = _TOLERANCE.match(text)
+    if tolerance:
+        number, spread = (_to_float(g) for g in tolerance.groups())
+        return ShortAnswer(text, number, abs(spread)) if spread >= 0 else None
+    if any(sign in text for sign in ("±", "+/-", "+-")):
+        return None
+    if re.fullmatch(_NUMBER, text):
+        return ShortAnswer(text, _to_float(text))
+    return ShortAnswer(text)
+
+
+def _split_questions(
+    body: str, body_line: int, file: str, errors: list[ContentError]
+) -> tuple[list[str], list[_Draft]]:
+    intro: list[str] = []
+    drafts: list[_Draft] = []
+    fence: str | None = None
+    for offset, text in enumerate(body.split("\n")):
+        line = body_line + offset
+        opener = FENCE.match(text)
+        heading = None if fence or opener else _QUESTION.match(text)
+        if fence and opener and closes_fence(fence, opener.group(1)):
+            fence = None
+        elif not fence and opener:
+            fence = opener.group(1)
+        if heading:
+            drafts.append(_heading_draft(heading.group(1) or "", line))
+        elif drafts:
+            _add_line(drafts[-1], line, text, bool(fence) or bool(opener), file, errors)
+        else:
+            intro.append(text)
+    return intro, drafts
+
+
+def _heading_draft(text: str, line: int) -> _Draft:
+    # Attribute blocks may be split ("{#id} {points=2}"); collect them right to left.
+    attributes: list[str] = []
+    text = text.strip()
+    while match := _ATTRIBUTES.search(text):
+        attributes.insert(0, match.group(1))
+        text = text[: match.start()].rstrip()
+    return _Draft(line, text, " ".join(attributes))
+
+
+def _add_line(
+    draft: _Draft, line: int, text: str, in_code: bool, file: str, errors: list[ContentError]
+) -> None:
+    option = None if in_code else _OPTION.match(text)
+    answer = None if in_code else _ANSWER.match(text)
+    started = bool(draft.options or draft.answers)
+    if option or answer:
+        if draft.explanation:
+            errors.append(ContentError(file, line, "answers must come before the explanation"))
+        elif option:
+            draft.options.append((line, option.group(1) in "xX", (option.group(2) or "").strip()))
+        else:
+            draft.answers.append((line, (answer.group(1) or "").strip()))
+    elif not started:
+        draft.prompt.append(text)
+    elif quote := _QUOTE.match(text):
+        draft.explanation.append(quote.group(1))
+    elif text.strip():
+        message = "unexpected text after the answers (only a '> ' explanation may follow)"
+        errors.append(ContentError(file, line, message))
+    elif draft.explanation:
+        draft.explanation.append("")
+
+
+def _build_question(
+    draft: _Draft,
+    default_id: str,
+    file: str,
+    errors: list[ContentError],
+    render_block: Renderer,
+    render_line: Renderer,
+) -> Question | None:
+    def error(line: int, message: str) -> None:
+        errors.append(ContentError(file, line, message))
+
+    count = len(errors)
+    question_id, explicit, points = _read_attributes(draft, default_id, error)
+    if not draft.heading:
+        error(draft.line, "question heading has no text")
+    if draft.options and draft.answers:
+        first_answer = draft.answers[0][0]
+        error(first_answer, "options (- [ ]) and '=' answers are mixed in one question")
+    elif not draft.options and not draft.answers:
+        error(draft.line, "question has no answers: add '- [ ]'/'- [x]' options or '= ' lines")
+    elif draft.options and not any(correct for _, correct, _ in draft.options):
+        error(draft.line, "single choice with no [x]: mark the correct option")
+    for line, _, text in draft.options:
+        if not text:
+            error(line, "option has no text")
+    answers = []
+    for line, text in draft.answers:
+        answer = parse_short_answer(text) if text else None
+        if answer is None:
+            error(line, "answer is empty" if not text else f"answer tolerance is not valid: {text}")
+        else:
+            answers.append(answer)
+    if len(errors) > count:
+        return None
+
+    extra = trim_markdown("\n".join(draft.prompt))
+    prompt_md = f"{draft.heading}\n\n{extra}" if extra else draft.heading
+    explanation_md = trim_markdown("\n".join(draft.explanation))
+    options = tuple(
+        Option(f"{question_id}-{n}", text, render_line(text), correct)
+        for n, (_, correct, text) in enumerate(draft.options, start=1)
+    )
+    correct_count = sum(option.correct for option in options)
+    return Question(
+        id=question_id,
+        id_explicit=explicit,
+        kind="short" if answers else "single" if correct_count == 1 else "multiple",
+        prompt_md=prompt_md,
+        prompt_html=render_block(prompt_md) if extra else render_line(prompt_md),
+        points=points,
+        options=options,
+        answers=tuple(answers),
+        explanation_md=explanation_md,
+        explanation_html=render_block(explanation_md) if explanation_md else "",
+        line=draft.line,
+    )
+
+
+def _read_attributes(
+    draft: _Draft, default_id: str, error: Callable[[int, str], None]
+) -> tuple[str, bool, int]:
+    question_id, explicit, points = default_id, False, 1
+    for token in draft.attributes.split():
+        if token.startswith("#"):
+            if ID_PATTERN.match(token[1:]):
+                question_id, explicit = token[1:], True
+            else:
+                error(draft.line, f"question id must be letters, digits, '-' or '_': {token}")
+        elif token.startswith("points="):
+            value = token.removeprefix("points=")
+            if value.isdigit() and int(value) >= 1:
+                points = int(value)
+            else:
+                error(draft.line, f"points must be a whole number of at least 1: {token}")
+        else:
+            error(draft.line, f"unknown question attribute '{token}' (use {{#id points=N}})")
+    return question_id, explicit, points
+
+
+def _to_float(text: str) -> float:
+    return float(text.replace(",", "."))

@@ -1,0 +1,208 @@
+"""Markdown to safe HTML, and the relative link targets a Markdown text refers to."""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+import threading
+from collections.abc import Callable
+from urllib.parse import quote, unquote
+
+import markdown
+import nh3
+
+LinkResolver = Callable[[str], "str | None"]
+
+ALLOWED_TAGS = {
+    "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre",
+    "code", "em", "strong", "del", "sup", "sub", "a", "img", "table", "thead", "tbody", "tr", "th",
+    "td", "caption", "figure", "figcaption", "dl", "dt", "dd", "abbr", "kbd", "span", "div",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "code": {"class"},
+    "th": {"align"},
+    "td": {"align"},
+    **{f"h{n}": {"id"} for n in range(1, 7)},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+# Browsers drop tabs and newlines inside URLs and trim control characters and spaces, so a scheme
+# is judged on the URL as a browser would read it.
+_URL_NOISE = re.compile(r"[\t\n\r]")
+_LANGUAGE_CLASS = re.compile(r"^language-[A-Za-z0-9_+#.-]+$")
+FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_CODE_SPAN = re.compile(r"(`+).+?\1")
+# `](target "title")` is what every inline link and image ends with, nested or not.
+_INLINE_TARGET = re.compile(
+    r"\]\(\s*(<[^<>\n]*>|(?:[^\s()]|\([^\s()]*\))+)(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)"
+)
+_REFERENCE_TARGET = re.compile(r"^ {0,3}\[[^\]]+\]:\s*(<[^<>\n]*>|\S+)")
+_HTML_TARGET = re.compile(r"""\b(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
+
+_local = threading.local()
+
+
+def render_markdown(
+    md: str, *, resolve_link: LinkResolver | None = None, base_dir: str = ""
+) -> str:
+    """Render Markdown to sanitised HTML, resolving relative links against ``base_dir``."""
+    return _sanitise(_converter().convert(md), resolve_link, base_dir)
+
+
+def render_inline(
+    md: str, *, resolve_link: LinkResolver | None = None, base_dir: str = ""
+) -> str:
+    """Render a one-line Markdown text (a prompt or option) without the wrapping ``<p>``."""
+    raw = _converter().convert(md)
+    if raw.startswith("<p>") and raw.endswith("</p>") and raw.count("<p>") == 1:
+        raw = raw[3:-4]
+    return _sanitise(raw, resolve_link, base_dir)
+
+
+def is_relative(target: str) -> bool:
+    """Whether a link target is relative to the file (no scheme, not ``/…``, ``#…`` or ``?…``)."""
+    cleaned = _clean_url(target)
+    return bool(cleaned) and cleaned[0] not in "/#?\\" and not _SCHEME.match(cleaned)
+
+
+def package_path(target: str, base_dir: str) -> str | None:
+    """The package path a relative target points to, or None when it leaves the package."""
+    path, _ = split_suffix(target)
+    normalised = posixpath.normpath(posixpath.join(base_dir, unquote(path)))
+    if normalised == ".." or normalised.startswith("../"):
+        return None
+    return "" if normalised == "." else normalised
+
+
+def split_suffix(target: str) -> tuple[str, str]:
+    """Split a link target into its path and its ``?query#fragment`` suffix."""
+    path = re.split(r"[?#]", target, maxsplit=1)[0]
+    return path, target[len(path) :]
+
+
+def relative_targets(md: str) -> list[tuple[int, str]]:
+    """Relative link and image targets in ``md`` as (1-based line, target), code excluded."""
+    found: list[tuple[int, str]] = []
+
+    def collect(number: int, target: str) -> str:
+        found.append((number, target))
+        return target
+
+    _map_targets(md, collect)
+    return found
+
+
+def rewrite_relative_targets(md: str, rewrite: Callable[[str], str]) -> str:
+    """``md`` with every relative link and image target replaced by ``rewrite(target)``."""
+    return _map_targets(md, lambda number, target: rewrite(target))
+
+
+def closes_fence(fence: str, marker: str) -> bool:
+    """Whether code fence ``marker`` closes the block opened by ``fence``."""
+    return marker[0] == fence[0] and len(marker) >= len(fence)
+
+
+def _map_targets(md: str, visit: Callable[[int, str], str]) -> str:
+    # One scanner serves both validation and rewriting, so they always agree on what a link is.
+    lines: list[str] = []
+    fence: str | None = None
+    for number, line in enumerate(md.split("\n"), start=1):
+        opener = FENCE.match(line)
+        if fence and opener and closes_fence(fence, opener.group(1)):
+            fence = None
+        elif not fence and opener:
+            fence = opener.group(1)
+        elif not fence:
+            line = _outside_code_spans(line, lambda text: _map_text(text, number, visit))
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _outside_code_spans(line: str, change: Callable[[str], str]) -> str:
+    parts: list[str] = []
+    position = 0
+    for span in _CODE_SPAN.finditer(line):
+        parts += [change(line[position : span.start()]), span.group(0)]
+        position = span.end()
+    return "".join(parts) + change(line[position:])
+
+
+def _map_text(text: str, number: int, visit: Callable[[int, str], str]) -> str:
+    def replace(match: re.Match[str]) -> str:
+        group = match.lastindex or 1
+        raw = match.group(group)
+        bracketed = raw.startswith("<") and raw.endswith(">")
+        target = html.unescape(raw[1:-1] if bracketed else raw)
+        if not is_relative(target):
+            return match.group(0)
+        new = visit(number, target)
+        if new == target:
+            return match.group(0)
+        start, end = match.start(group) - match.start(), match.end(group) - match.start()
+        return match.group(0)[:start] + (f"<{new}>" if bracketed else new) + match.group(0)[end:]
+
+    for pattern in (_INLINE_TARGET, _REFERENCE_TARGET, _HTML_TARGET):
+        text = pattern.sub(replace, text)
+    return text
+
+
+def _converter() -> markdown.Markdown:
+    # Building a Markdown instance loads every extension; one per thread is reused via reset().
+    converter = getattr(_local, "converter", None)
+    if converter is None:
+        converter = _local.converter = markdown.Markdown(
+            extensions=["tables", "fenced_code", "toc", "sane_lists"],
+            extension_configs={
+                "toc": {"permalink": False, "marker": ""},
+                # align="…" instead of style="text-align: …": no style attribute is allowed.
+                "tables": {"use_align_attribute": True},
+            },
+        )
+    return converter.reset()
+
+
+def _sanitise(raw_html: str, resolve_link: LinkResolver | None, base_dir: str) -> str:
+    def attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+        if tag == "code" and attribute == "class":
+            classes = [c for c in value.split() if _LANGUAGE_CLASS.match(c)]
+            return " ".join(classes) or None
+        if attribute in ("href", "src"):
+            return _resolve_url(value, resolve_link, base_dir)
+        return value
+
+    return nh3.clean(
+        raw_html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=attribute_filter,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+def _resolve_url(value: str, resolve_link: LinkResolver | None, base_dir: str) -> str | None:
+    if not is_relative(value):
+        return value
+    path = package_path(_clean_url(value), base_dir)
+    if path is None:
+        return None
+    suffix = split_suffix(value)[1]
+    url = resolve_link(path) if resolve_link else quote(path)
+    if url is None:
+        return None
+    url += suffix
+    # nh3 checks schemes before this filter runs, so a path such as "x/../javascript:…" or a
+    # resolver's output must be checked again here.
+    scheme = _SCHEME.match(_clean_url(url))
+    if scheme and scheme.group(0)[:-1].lower() not in URL_SCHEMES:
+        return None
+    return url
+
+
+def _clean_url(value: str) -> str:
+    return _URL_NOISE.sub("", value).strip("".join(chr(c) for c in range(0x21)))

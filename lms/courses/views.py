@@ -1,0 +1,83 @@
+"""Catalogue, course page, enrolment and course assets."""
+
+from __future__ import annotations
+
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from lms.courses import bp
+from lms.courses.services import get_asset, get_current_version, list_published, ordered_items
+from lms.extensions import db
+from lms.learning.services import (
+    PrerequisitesMissing,
+    enrol,
+    get_enrollment,
+    get_progress,
+    missing_prerequisites,
+    progress_by_course,
+)
+
+
+@bp.get("/kursus")
+@login_required
+def catalog():
+    """The catalogue with search, JP, competencies and the caller's progress."""
+    search = request.args.get("q", "").strip()[:100]
+    versions = list_published(db.session, search)
+    progress = progress_by_course(db.session, current_user, versions)
+    return render_template("courses/catalog.html", versions=versions, progress=progress,
+                           search=search)
+
+
+@bp.get("/kursus/<slug>")
+@login_required
+def course(slug: str):
+    """A course: description, modules and items, requirements, continue link."""
+    version = get_current_version(db.session, slug) or abort(404)
+    enrollment = get_enrollment(db.session, current_user, version.course_id)
+    progress = get_progress(db.session, current_user, version)
+    items = ordered_items(version)
+    resume = _resume_item(items, progress.done, enrollment.last_item_key if enrollment else None)
+    return render_template(
+        "courses/course.html", version=version, enrollment=enrollment, progress=progress,
+        resume=resume, items=items,
+        missing=missing_prerequisites(db.session, current_user, version),
+    )
+
+
+def _resume_item(items, done, last_key):
+    """The item to continue with: the last one opened unless done, else the first not done."""
+    by_key = {i.key: i for i in items}
+    if last_key in by_key and last_key not in done:
+        return by_key[last_key]
+    return next((i for i in items if i.key not in done), items[0] if items else None)
+
+
+@bp.post("/kursus/<slug>/daftar")
+@login_required
+def enrol_course(slug: str):
+    """Enrol in a course (idempotent)."""
+    version = get_current_version(db.session, slug) or abort(404)
+    try:
+        enrol(db.session, current_user, version)
+    except PrerequisitesMissing as exc:
+        flash(_("Selesaikan dulu kursus prasyarat: %(titles)s", titles=", ".join(exc.titles)),
+              "error")
+        return redirect(url_for("courses.course", slug=slug))
+    db.session.commit()
+    first = ordered_items(version)[0]
+    return redirect(url_for("learning.item", slug=slug, key=first.key))
+
+
+@bp.get("/kursus/<slug>/v<int:number>/<path:path>")
+@login_required
+def asset(slug: str, number: int, path: str):
+    """A course asset; versions are immutable, so it may be cached for long."""
+    found = get_asset(db.session, slug, number, path) or abort(404)
+    resp = make_response(found.data)
+    resp.headers["Content-Type"] = found.content_type
+    resp.headers["Cache-Control"] = "private, max-age=31536000, immutable"
+    resp.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    return resp

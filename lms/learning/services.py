@@ -1,0 +1,216 @@
+"""Enrolment, lesson completion, progress and course completion (evidence + JP ledger)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from lms.auth.models import User
+from lms.competency.models import CompetencyEvidence, JpLedgerEntry
+from lms.courses.models import Course, CourseVersion, Item
+from lms.courses.services import ordered_items
+from lms.learning.models import Enrollment, LessonCompletion
+from lms.quizzes.models import Attempt
+from lms.timeutil import local_date, utcnow
+
+
+class PrerequisitesMissing(Exception):
+    """The learner has not completed the courses this one requires."""
+
+    def __init__(self, titles: list[str]):
+        super().__init__(", ".join(titles))
+        self.titles = titles
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A learner's progress through one course version."""
+
+    done: frozenset[str]  # keys of lessons done and quizzes passed
+    required: tuple[str, ...]  # keys that completion requires, in course order
+    completed_at: object = None
+
+    @property
+    def percent(self) -> int:
+        """Share of required items done, 0-100."""
+        if not self.required:
+            return 0
+        return round(100 * sum(k in self.done for k in self.required) / len(self.required))
+
+    @property
+    def complete(self) -> bool:
+        """True when every required item is done."""
+        return all(k in self.done for k in self.required)
+
+
+def get_enrollment(session: Session, user: User, course_id: int) -> Enrollment | None:
+    """The learner's enrolment in a course, if any."""
+    return session.scalar(
+        select(Enrollment).where(Enrollment.user_id == user.id, Enrollment.course_id == course_id)
+    )
+
+
+def missing_prerequisites(session: Session, user: User, version: CourseVersion) -> list[str]:
+    """Titles of prerequisite courses the learner has not completed (unknown slugs ignored)."""
+    if not version.prerequisites:
+        return []
+    rows = session.execute(
+        select(Course.slug, CourseVersion.title, Enrollment.completed_at)
+        .join(CourseVersion, (CourseVersion.course_id == Course.id)
+              & (CourseVersion.number == Course.current_number))
+        .outerjoin(Enrollment, (Enrollment.course_id == Course.id)
+                   & (Enrollment.user_id == user.id))
+        .where(Course.slug.in_(version.prerequisites))
+    ).all()
+    return [title for _slug, title, completed in rows if completed is None]
+
+
+def enrol(session: Session, user: User, version: CourseVersion) -> Enrollment:
+    """Enrol the learner (idempotent); refused while prerequisites are incomplete."""
+    existing = get_enrollment(session, user, version.course_id)
+    if existing:
+        return existing
+    missing = missing_prerequisites(session, user, version)
+    if missing:
+        raise PrerequisitesMissing(missing)
+    try:
+        with session.begin_nested():
+            enrollment = Enrollment(user_id=user.id, course_id=version.course_id)
+            session.add(enrollment)
+    except IntegrityError:  # enrolled concurrently in another tab
+        enrollment = get_enrollment(session, user, version.course_id)
+    return enrollment
+
+
+def record_visit(session: Session, user: User, version: CourseVersion, key: str) -> None:
+    """Remember the item the learner opened last, for "continue where you left off"."""
+    session.execute(
+        update(Enrollment)
+        .where(Enrollment.user_id == user.id, Enrollment.course_id == version.course_id)
+        .values(last_item_key=key)
+    )
+
+
+def complete_lesson(session: Session, user: User, version: CourseVersion, item: Item) -> Progress:
+    """Mark a lesson done (idempotent, enrolling if needed) and complete the course if due."""
+    enrol(session, user, version)
+    exists = session.scalar(
+        select(LessonCompletion.id).where(
+            LessonCompletion.user_id == user.id,
+            LessonCompletion.course_id == version.course_id,
+            LessonCompletion.lesson_key == item.key,
+        )
+    )
+    if not exists:
+        try:
+            with session.begin_nested():
+                session.add(LessonCompletion(
+                    user_id=user.id, course_id=version.course_id, lesson_key=item.key))
+        except IntegrityError:  # a double click or a second tab got there first
+            pass
+    return complete_course_if_done(session, user, version)
+
+
+def get_progress(session: Session, user: User, version: CourseVersion) -> Progress:
+    """Progress of the learner through a loaded version (two queries)."""
+    required = tuple(i.key for i in ordered_items(version) if i.required)
+    done = _done_keys(session, user.id, [version.course_id]).get(version.course_id, set())
+    enrollment = get_enrollment(session, user, version.course_id)
+    return Progress(frozenset(done), required, enrollment.completed_at if enrollment else None)
+
+
+def progress_by_course(
+    session: Session, user: User, versions: list[CourseVersion]
+) -> dict[int, Progress]:
+    """Progress for many versions at once, in a constant number of queries."""
+    if not versions:
+        return {}
+    course_ids = [v.course_id for v in versions]
+    version_course = {v.id: v.course_id for v in versions}
+    required: dict[int, list[str]] = {cid: [] for cid in course_ids}
+    rows = session.execute(
+        select(Item.version_id, Item.key)
+        .where(Item.version_id.in_(version_course), Item.required.is_(True))
+    )
+    for version_id, key in rows:
+        required[version_course[version_id]].append(key)
+    done = _done_keys(session, user.id, course_ids)
+    completed = dict(session.execute(
+        select(Enrollment.course_id, Enrollment.completed_at)
+        .where(Enrollment.user_id == user.id, Enrollment.course_id.in_(course_ids))
+    ).all())
+    return {
+        cid: Progress(frozenset(done.get(cid, set())), tuple(required[cid]), completed.get(cid))
+        for cid in course_ids
+    }
+
+
+def _done_keys(session: Session, user_id: int, course_ids: list[int]) -> dict[int, set[str]]:
+    done: dict[int, set[str]] = {}
+    lessons = select(LessonCompletion.course_id, LessonCompletion.lesson_key).where(
+        LessonCompletion.user_id == user_id, LessonCompletion.course_id.in_(course_ids))
+    quizzes = select(Attempt.course_id, Attempt.quiz_key).where(
+        Attempt.user_id == user_id, Attempt.course_id.in_(course_ids), Attempt.passed.is_(True))
+    for course_id, key in session.execute(lessons.union(quizzes)):
+        done.setdefault(course_id, set()).add(key)
+    return done
+
+
+def complete_course_if_done(session: Session, user: User, version: CourseVersion) -> Progress:
+    """When every requirement is met, complete the enrolment once and record the evidence
+    and JP. A conditional UPDATE makes sure two concurrent requests complete it only once."""
+    progress = get_progress(session, user, version)
+    if not progress.complete or progress.completed_at is not None:
+        return progress
+    now = utcnow()
+    claimed = session.execute(
+        update(Enrollment)
+        .where(Enrollment.user_id == user.id, Enrollment.course_id == version.course_id,
+               Enrollment.completed_at.is_(None))
+        .values(completed_at=now, completed_version=version.number)
+    ).rowcount
+    if claimed != 1:
+        return progress
+    enrollment = get_enrollment(session, user, version.course_id)
+    session.refresh(enrollment)
+    score = _final_score(session, user, version)
+    for competency in version.competencies:
+        session.add(CompetencyEvidence(
+            user_id=user.id, competency_code=competency.competency_code,
+            course_id=version.course_id, version_number=version.number,
+            level=competency.level, score=score, completed_at=now,
+        ))
+    day = local_date(now)
+    session.add(JpLedgerEntry(
+        user_id=user.id, year=day.year, jp=version.jp, course_id=version.course_id,
+        title=version.title, kind=version.kind, provider=version.provider,
+        started_on=local_date(enrollment.enrolled_at), ended_on=day,
+        certificate_number=f"KASN-{day.year}-{enrollment.id:07d}",
+    ))
+    session.flush()
+    return Progress(progress.done, progress.required, now)
+
+
+def _final_score(session: Session, user: User, version: CourseVersion) -> float | None:
+    """Mean of the best scores of the course's required quizzes (None without quizzes)."""
+    keys = [i.key for i in ordered_items(version) if i.kind == "quiz" and i.required]
+    if not keys:
+        return None
+    best = session.execute(
+        select(Attempt.quiz_key, func.max(Attempt.score))
+        .where(Attempt.user_id == user.id, Attempt.course_id == version.course_id,
+               Attempt.quiz_key.in_(keys))
+        .group_by(Attempt.quiz_key)
+    ).all()
+    return round(sum(score for _key, score in best) / len(keys), 1) if best else None
+
+
+def list_enrollments(session: Session, user: User) -> list[Enrollment]:
+    """The learner's enrolments, newest first."""
+    return list(session.scalars(
+        select(Enrollment).where(Enrollment.user_id == user.id)
+        .order_by(Enrollment.enrolled_at.desc())
+    ))

@@ -1,0 +1,81 @@
+"""Dashboard ("Kursus Saya"), lesson pages and marking lessons done."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from lms.courses.services import get_current_version, list_published, ordered_items
+from lms.extensions import db
+from lms.learning import bp
+from lms.learning.services import (
+    PrerequisitesMissing,
+    complete_lesson,
+    get_enrollment,
+    get_progress,
+    list_enrollments,
+    progress_by_course,
+    record_visit,
+)
+
+
+@bp.get("/")
+@login_required
+def dashboard():
+    """Kursus Saya: enrolled courses with progress and what to continue."""
+    enrollments = list_enrollments(db.session, current_user)
+    enrolled_ids = {e.course_id for e in enrollments}
+    versions = [v for v in list_published(db.session) if v.course_id in enrolled_ids]
+    progress = progress_by_course(db.session, current_user, versions)
+    by_course = {e.course_id: e for e in enrollments}
+    return render_template("learning/dashboard.html", versions=versions, progress=progress,
+                           enrollments=by_course)
+
+
+@bp.get("/kursus/<slug>/materi/<key>")
+@login_required
+def item(slug: str, key: str):
+    """A lesson page with previous/next and "mark as done"; quizzes have their own page."""
+    version = get_current_version(db.session, slug) or abort(404)
+    items = ordered_items(version)
+    index = next((n for n, i in enumerate(items) if i.key == key), None)
+    if index is None:
+        abort(404)
+    current = items[index]
+    if current.kind == "quiz":
+        return redirect(url_for("quizzes.take", slug=slug, key=key))
+    if get_enrollment(db.session, current_user, version.course_id):
+        record_visit(db.session, current_user, version, key)
+        db.session.commit()
+    progress = get_progress(db.session, current_user, version)
+    return render_template(
+        "learning/lesson.html", version=version, lesson=current, progress=progress,
+        previous=items[index - 1] if index > 0 else None,
+        next=items[index + 1] if index + 1 < len(items) else None,
+        module=current.module,
+    )
+
+
+@bp.post("/kursus/<slug>/materi/<key>/selesai")
+@login_required
+def mark_done(slug: str, key: str):
+    """Mark a lesson done, then go to the next item."""
+    version = get_current_version(db.session, slug) or abort(404)
+    items = ordered_items(version)
+    index = next((n for n, i in enumerate(items) if i.key == key and i.kind == "lesson"), None)
+    if index is None:
+        abort(404)
+    try:
+        progress = complete_lesson(db.session, current_user, version, items[index])
+    except PrerequisitesMissing as exc:
+        flash(_("Selesaikan dulu kursus prasyarat: %(titles)s", titles=", ".join(exc.titles)),
+              "error")
+        return redirect(url_for("courses.course", slug=slug))
+    db.session.commit()
+    if progress.complete and progress.completed_at:
+        flash(_("Selamat! Kursus selesai dan JP-nya sudah tercatat."), "success")
+        return redirect(url_for("courses.course", slug=slug))
+    following = next((i for i in items[index + 1:] if i.key not in progress.done), None)
+    target = following or items[index]
+    return redirect(url_for("learning.item", slug=slug, key=target.key))

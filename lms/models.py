@@ -1,0 +1,14 @@
+"""Imports every model module so the metadata (and Alembic) sees all tables."""
+
+from lms.auth.models import ApiToken, LoginFailure, User
+from lms.competency.models import Competency, CompetencyEvidence, JpLedgerEntry
+from lms.courses.models import Course, CourseAsset, CourseCompetency, CourseVersion, Item, Module
+from lms.learning.models import Enrollment, LessonCompletion
+from lms.org.models import Unit
+from lms.quizzes.models import Attempt
+
+__all__ = [
+    "ApiToken", "Attempt", "Competency", "CompetencyEvidence", "Course", "CourseAsset",
+    "CourseCompetency", "CourseVersion", "Enrollment", "Item", "JpLedgerEntry",
+    "LessonCompletion", "LoginFailure", "Module", "Unit", "User",
+]

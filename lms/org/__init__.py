@@ -1,0 +1,1 @@
+"""Organisation: units (unit kerja) arranged as a tree."""

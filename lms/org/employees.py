@@ -1,0 +1,90 @@
+"""CSV import of employees and their units: validate every row, then change all or nothing."""
+
+from __future__ import annotations
+
+import csv
+from typing import TextIO
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lms.auth.models import EMPLOYEE_TYPES, ROLES, User
+from lms.auth.nip import NipInvalid, normalise_nip
+from lms.org.models import Unit
+
+COLUMNS = ["nip", "name", "employee_type", "unit_code", "unit_name", "parent_unit_code", "role"]
+REQUIRED = ["nip", "name", "unit_code"]
+# Not an Argon2 hash, so no password matches until an admin sets one.
+UNUSABLE_PASSWORD = "!unset"
+
+
+class EmployeeImportError(ValueError):
+    """One or more rows are bad; ``problems`` has one line per problem."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def import_employees_csv(session: Session, stream: TextIO) -> str:
+    """Create or update employees (by NIP) and units (by code); flushes, does not commit."""
+    reader = csv.DictReader(stream)
+    missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
+    if missing:
+        raise EmployeeImportError([f"line 1: missing column(s): {', '.join(missing)}"])
+    units = {u.code: u for u in session.scalars(select(Unit))}
+    new_units: dict[str, tuple[str, str | None]] = {}
+    rows, problems, seen = [], [], set()
+    for row in reader:
+        line = reader.line_num
+        data = {k: (row.get(k) or "").strip() for k in COLUMNS}
+        employee_type = data["employee_type"] or "PNS"
+        role = data["role"] or "learner"
+        errors = [f"{c} is required" for c in REQUIRED if not data[c]]
+        if employee_type not in EMPLOYEE_TYPES:
+            errors.append("employee_type must be PNS or PPPK")
+        if role not in ROLES:
+            errors.append(f"role must be one of {', '.join(ROLES)}")
+        try:
+            nip = normalise_nip(data["nip"], employee_type) if data["nip"] else ""
+        except NipInvalid as exc:
+            errors.append(str(exc))
+            nip = ""
+        if nip in seen:
+            errors.append(f"NIP {nip} appears twice")
+        seen.add(nip)
+        code = data["unit_code"]
+        if code and code not in units and code not in new_units:
+            if not data["unit_name"]:
+                errors.append(f"unit {code} is new: unit_name is required")
+            new_units[code] = (data["unit_name"], data["parent_unit_code"] or None)
+        problems.extend(f"line {line}: {e}" for e in errors)
+        rows.append((nip, data["name"], employee_type, code, role))
+    for code, (_name, parent) in new_units.items():
+        if parent and parent not in units and parent not in new_units:
+            problems.append(f"unit {code}: parent unit {parent} does not exist")
+    if problems:
+        raise EmployeeImportError(problems)
+    pending = dict(new_units)
+    while pending:  # create parents before children
+        ready = [c for c, (_n, parent) in pending.items() if parent is None or parent in units]
+        if not ready:
+            raise EmployeeImportError([f"units {', '.join(sorted(pending))} form a cycle"])
+        for code in ready:
+            name, parent = pending.pop(code)
+            units[code] = Unit(code=code, name=name, parent=units.get(parent))
+            session.add(units[code])
+    existing = {u.nip: u for u in session.scalars(select(User).where(
+        User.nip.in_([r[0] for r in rows])))}
+    created = updated = 0
+    for nip, name, employee_type, code, role in rows:
+        user = existing.get(nip)
+        if user is None:
+            session.add(User(nip=nip, name=name, employee_type=employee_type, unit=units[code],
+                             role=role, password_hash=UNUSABLE_PASSWORD))
+            created += 1
+        else:
+            user.name, user.employee_type, user.unit, user.role = name, employee_type, units[code], role
+            updated += 1
+    session.flush()
+    return f"{created} employee(s) created, {updated} updated, {len(new_units)} unit(s) created"

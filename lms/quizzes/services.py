@@ -1,0 +1,154 @@
+"""Submitting and grading attempts: idempotent, limited, against the started version."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Integer, cast, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from lms.auth.models import User
+from lms.content import Quiz
+from lms.courses.importer import quiz_from_item
+from lms.courses.models import CourseVersion, Item
+from lms.quizzes.grading import earned_fraction
+from lms.quizzes.models import Attempt
+from lms.timeutil import utcnow
+
+
+class AttemptLimitReached(Exception):
+    """No attempts are left for this quiz."""
+
+
+class InvalidAnswers(ValueError):
+    """The answers name a question or option that is not in the quiz, or have the wrong shape."""
+
+
+@dataclass(frozen=True)
+class QuizStatus:
+    """How many attempts a learner used and has left, and whether they passed."""
+
+    used: int
+    left: int | None  # None = unlimited
+    passed: bool
+    best_score: float | None
+
+
+def get_status(session: Session, user: User, course_id: int, quiz: Quiz) -> QuizStatus:
+    """Attempts used and left, and whether any attempt passed (one query)."""
+    used, passed, best = session.execute(
+        select(func.count(Attempt.id), func.max(cast(Attempt.passed, Integer)),
+               func.max(Attempt.score))
+        .where(Attempt.user_id == user.id, Attempt.course_id == course_id,
+               Attempt.quiz_key == quiz.id)
+    ).one()
+    left = None if quiz.max_attempts == 0 else max(quiz.max_attempts - used, 0)
+    return QuizStatus(used, left, bool(passed), best)
+
+
+def list_attempts(session: Session, user: User, course_id: int, quiz_key: str) -> list[Attempt]:
+    """The learner's attempts at a quiz, newest first."""
+    return list(session.scalars(
+        select(Attempt)
+        .where(Attempt.user_id == user.id, Attempt.course_id == course_id,
+               Attempt.quiz_key == quiz_key)
+        .order_by(Attempt.number.desc())
+    ))
+
+
+def validate_answers(quiz: Quiz, answers: Any) -> dict[str, Any]:
+    """Check the answers' shape against the quiz; raise InvalidAnswers naming the problem."""
+    if not isinstance(answers, dict):
+        raise InvalidAnswers("answers must be an object of question id to answer")
+    questions = {q.id: q for q in quiz.questions}
+    clean: dict[str, Any] = {}
+    for qid, answer in answers.items():
+        question = questions.get(qid)
+        if question is None:
+            raise InvalidAnswers(f"question {qid} is not in this quiz")
+        option_ids = {o.id for o in question.options}
+        if question.kind == "short":
+            if not isinstance(answer, str) or len(answer) > 500:
+                raise InvalidAnswers(f"question {qid} expects a text answer")
+            clean[qid] = answer
+        elif question.kind == "single":
+            if not isinstance(answer, str) or answer not in option_ids:
+                raise InvalidAnswers(f"question {qid} expects one option id")
+            clean[qid] = answer
+        else:
+            if isinstance(answer, str):
+                answer = [answer]
+            if not isinstance(answer, list) or not set(answer) <= option_ids:
+                raise InvalidAnswers(f"question {qid} expects a list of option ids")
+            clean[qid] = sorted(set(answer))
+    return clean
+
+
+def submit_attempt(
+    session: Session,
+    user: User,
+    version: CourseVersion,
+    item: Item,
+    answers: Any,
+    *,
+    idempotency_key: str | None = None,
+    started_at: datetime | None = None,
+    grace_seconds: int = 60,
+) -> Attempt:
+    """Grade and store an attempt against ``version`` (the one it was started on).
+
+    A repeated idempotency key returns the first attempt. The attempt number is unique per
+    learner and quiz, so concurrent submissions cannot exceed ``max_attempts``: the loser of
+    a race retries with fresh counts and is refused when nothing is left."""
+    if idempotency_key:
+        existing = _by_key(session, user, idempotency_key)
+        if existing:
+            return existing
+    quiz = quiz_from_item(item)
+    clean = validate_answers(quiz, answers)
+    now = utcnow()
+    started = started_at or now
+    late = bool(quiz.time_limit_minutes) and now > started + timedelta(
+        minutes=quiz.time_limit_minutes, seconds=grace_seconds)
+    results, earned = {}, 0.0
+    for question in quiz.questions:
+        fraction = earned_fraction(question, clean.get(question.id),
+                                   partial=quiz.scoring == "partial")
+        earned += fraction * question.points
+        results[question.id] = {"correct": fraction == 1.0, "earned": round(fraction, 4)}
+    total = quiz.total_points or 1
+    score = round(100 * earned / total, 1)
+    for _try in range(5):
+        used = session.scalar(
+            select(func.coalesce(func.max(Attempt.number), 0))
+            .where(Attempt.user_id == user.id, Attempt.course_id == version.course_id,
+                   Attempt.quiz_key == item.key)
+        )
+        if quiz.max_attempts and used >= quiz.max_attempts:
+            raise AttemptLimitReached()
+        attempt = Attempt(
+            user_id=user.id, course_id=version.course_id, quiz_key=item.key,
+            version_id=version.id, number=used + 1, idempotency_key=idempotency_key,
+            started_at=started, submitted_at=now, score=score,
+            passed=score >= quiz.passing_score and not late,
+            answers=clean, results={"questions": results, "late": late},
+        )
+        try:
+            with session.begin_nested():
+                session.add(attempt)
+            return attempt
+        except IntegrityError:
+            # Another request took this number or this key: re-read and try again.
+            if idempotency_key:
+                existing = _by_key(session, user, idempotency_key)
+                if existing:
+                    return existing
+    raise AttemptLimitReached()
+
+
+def _by_key(session: Session, user: User, key: str) -> Attempt | None:
+    return session.scalar(
+        select(Attempt).where(Attempt.user_id == user.id, Attempt.idempotency_key == key))

@@ -1,0 +1,90 @@
+"""Sign-in, sign-out, session ending, rate limiting and CSRF."""
+
+import re
+
+from lms.auth.services import disable_user
+from tests.conftest import PASSWORD
+
+
+def test_login_by_nip_and_logout(client, make_user, login):
+    user = make_user()
+    response = login(user)
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+    client.post("/keluar")
+    assert client.get("/").status_code == 302  # back to the sign-in page
+
+
+def test_login_accepts_spaces_and_dots_in_nip(client, make_user):
+    user = make_user()
+    spaced = f"{user.nip[:8]} {user.nip[8:14]}.{user.nip[14]} {user.nip[15:]}"
+    response = client.post("/masuk", data={"nip": spaced, "password": PASSWORD})
+    assert response.status_code == 302
+
+
+def test_wrong_nip_and_wrong_password_answer_the_same(client, make_user):
+    user = make_user()
+    wrong_password = client.post("/masuk", data={"nip": user.nip, "password": "salah-sekali"})
+    wrong_nip = client.post("/masuk", data={"nip": "199901012020011999", "password": PASSWORD})
+    assert wrong_password.status_code == wrong_nip.status_code == 401
+    strip = lambda html: re.sub(r'value="[^"]*"', "", html.get_data(as_text=True))  # noqa: E731
+    assert strip(wrong_password) == strip(wrong_nip)
+
+
+def test_login_is_rate_limited(client, make_user, app):
+    user = make_user()
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        client.post("/masuk", data={"nip": user.nip, "password": "salah-sekali"})
+    # Even the right password is refused while the limit holds.
+    response = client.post("/masuk", data={"nip": user.nip, "password": PASSWORD})
+    assert response.status_code == 429
+
+
+def test_logout_ends_every_session(app, make_user, login):
+    user = make_user()
+    first, second = app.test_client(), app.test_client()
+    login(user, target=first)
+    login(user, target=second)
+    assert second.get("/").status_code == 200
+    first.post("/keluar")
+    assert second.get("/").status_code == 302
+
+
+def test_disabling_a_user_ends_their_sessions(client, db, make_user, login):
+    user = make_user()
+    login(user)
+    disable_user(user)
+    db.session.commit()
+    assert client.get("/").status_code == 302
+    assert login(user).status_code == 401
+
+
+def test_csrf_is_enforced(csrf_app, make_user):
+    user = make_user()
+    client = csrf_app.test_client()
+    assert client.post("/masuk", data={"nip": user.nip, "password": PASSWORD}).status_code == 400
+    page = client.get("/masuk").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    ok = client.post("/masuk", data={"nip": user.nip, "password": PASSWORD, "csrf_token": token})
+    assert ok.status_code == 302
+
+
+def test_pages_require_login(client):
+    for path in ("/", "/kursus", "/profil"):
+        response = client.get(path)
+        assert response.status_code == 302 and "/masuk" in response.headers["Location"]
+
+
+def test_next_parameter_never_leaves_the_site(client, make_user):
+    user = make_user()
+    response = client.post("/masuk?next=//evil.example/x",
+                           data={"nip": user.nip, "password": PASSWORD})
+    assert response.headers["Location"] == "/"
+
+
+def test_english_can_be_selected(client, make_user, login):
+    login(make_user())
+    client.get("/bahasa/en?next=/")
+    assert "My Courses" in client.get("/").get_data(as_text=True)
+    client.get("/bahasa/id?next=/")
+    assert "Kursus Saya" in client.get("/").get_data(as_text=True)

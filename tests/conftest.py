@@ -1,0 +1,228 @@
+"""Shared fixtures: app, client, db, runner and factories. Set LMS_TEST_DATABASE_URL to run
+the suite on PostgreSQL; by default it runs on a temporary SQLite file."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import textwrap
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from lms import create_app
+from lms.auth.services import create_user
+from lms.competency.services import seed_framework
+from lms.courses.importer import import_packages
+from lms.extensions import db as _db
+from lms.org.services import create_unit
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "rahasia-123"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    """The test database, migrated once per session from an empty schema."""
+    url = os.environ.get("LMS_TEST_DATABASE_URL")
+    if not url:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    return url
+
+
+@pytest.fixture(scope="session")
+def _migrated(database_url, tmp_path_factory) -> dict:
+    config = _config(database_url, tmp_path_factory.mktemp("instance"))
+    app = create_app(config)
+    with app.app_context():
+        if _db.engine.dialect.name == "postgresql":
+            with _db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+        from flask_migrate import upgrade
+
+        upgrade(directory=app.extensions["migrate"].directory)
+        _db.engine.dispose()
+    return config
+
+
+def _config(url: str, instance: Path) -> dict:
+    return {
+        "TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test-secret",
+        "WTF_CSRF_ENABLED": False, "UPLOAD_FOLDER": str(instance / "uploads"),
+        "SERVER_NAME": None,
+    }
+
+
+@pytest.fixture
+def app(_migrated):
+    """A fresh app on the migrated database; every table is emptied after the test."""
+    app = create_app(dict(_migrated))
+    with app.app_context():
+        seed_framework(_db.session)
+        _db.session.commit()
+        yield app
+        _db.session.rollback()
+        with _db.engine.begin() as conn:
+            for table in reversed(_db.metadata.sorted_tables):
+                conn.execute(table.delete())
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def csrf_app(app):
+    """The same app with CSRF protection on, as in production."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    return app
+
+
+@pytest.fixture
+def db(app):
+    """The Flask-SQLAlchemy extension (``db.session`` inside the app context)."""
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+_seq = itertools.count(1)
+
+
+def valid_nip(employee_type: str = "PNS") -> str:
+    """A fresh NIP that passes validation (PPPK numbers get a non-month in digits 13-14)."""
+    n = next(_seq)
+    middle = "202121" if employee_type == "PPPK" else "201501"
+    return f"19900101{middle}1{n:03d}"
+
+
+@pytest.fixture
+def make_unit(db):
+    counter = itertools.count(1)
+
+    def make(code: str | None = None, name: str = "Unit Uji", parent: str | None = None):
+        unit = create_unit(db.session, code or f"U{next(counter)}", name, parent)
+        db.session.commit()
+        return unit
+
+    return make
+
+
+@pytest.fixture
+def make_user(db, make_unit):
+    def make(role: str = "learner", unit=None, employee_type: str = "PNS", name: str = "Pegawai Uji"):
+        unit = unit or make_unit()
+        user = create_user(db.session, nip=valid_nip(employee_type), name=name, role=role,
+                           unit_code=unit.code, password=PASSWORD, employee_type=employee_type)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    def do(user, password: str = PASSWORD, target=None):
+        return (target or client).post("/masuk", data={"nip": user.nip, "password": password})
+
+    return do
+
+
+def write_course(root: Path, slug: str = "kursus-uji", *, jp: int = 2, quiz_extra: str = "",
+                 max_attempts: int = 0, lesson_body: str = "Isi materi.") -> Path:
+    """Write a small valid package: one module, two lessons and a quiz of three questions."""
+    folder = root / slug
+    (folder / "01-dasar").mkdir(parents=True, exist_ok=True)
+    files = {
+        "course.md": f"""
+            ---
+            title: Kursus Uji
+            summary: Kursus kecil untuk pengujian.
+            jp: {jp}
+            competencies:
+              - {{code: M.03, level: 2}}
+              - {{code: M.05, level: 1}}
+            ---
+            Deskripsi kursus.
+            """,
+        "01-dasar/module.md": """
+            ---
+            title: Dasar
+            ---
+            """,
+        "01-dasar/01-pengantar.md": f"""
+            ---
+            title: Pengantar
+            minutes: 5
+            ---
+            {lesson_body}
+            """,
+        "01-dasar/02-lanjutan.md": """
+            ---
+            title: Lanjutan
+            ---
+            Materi kedua.
+            """,
+        "01-dasar/03-kuis.quiz.md": f"""
+            ---
+            title: Kuis Dasar
+            passing_score: 70
+            max_attempts: {max_attempts}
+            ---
+
+            ## Berapa menit satu JP? {{#q-jp}}
+
+            = 45
+
+            > Satu JP setara 45 menit.
+
+            ## Pilih ciri komunikasi yang baik. {{#q-ciri points=2}}
+
+            - [x] Jelas
+            - [x] Empatik
+            - [ ] Bertele-tele
+
+            ## ASN berhak 20 JP per tahun. {{#q-hak}}
+
+            - [x] Benar
+            - [ ] Salah
+            {quiz_extra}
+            """,
+    }
+    for name, body in files.items():
+        (folder / name).write_text(textwrap.dedent(body).lstrip(), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def make_course(db, tmp_path):
+    """Write and import a small course; returns its slug."""
+
+    def make(slug: str = "kursus-uji", **kwargs) -> str:
+        folder = write_course(tmp_path / "src", slug, **kwargs)
+        import_packages(db.session, [folder])
+        db.session.commit()
+        return slug
+
+    return make
+
+
+@pytest.fixture
+def starter_courses(db):
+    """Import the three starter courses from courses/."""
+    folders = sorted(p for p in (ROOT / "courses").iterdir() if (p / "course.md").exists())
+    import_packages(db.session, folders)
+    db.session.commit()
+    return [p.name for p in folders]
+
+
+# Answers that pass the small test course's quiz.
+PASSING_ANSWERS = {"q-jp": "45", "q-ciri": ["q-ciri-1", "q-ciri-2"], "q-hak": "q-hak-1"}
