@@ -123,7 +123,7 @@ def _quiz_file(quiz: Quiz, relink: Relink) -> bytes:
     # Prompts, options and explanations hold links too; relinking the whole body reaches them all.
     body = relink("\n\n".join(blocks))
     # A blank line sets a leading question heading off the front matter, as authors write it.
-    return _document(_yaml(fields), body if quiz.intro_md else f"\n{body}")
+    return _document(_yaml(fields), f"\n{body}" if body and not quiz.intro_md else body)
 
 
 def _question_text(question: Question) -> str:

@@ -67,7 +67,8 @@ def parse_short_answer(text: str) -> ShortAnswer | None:
     tolerance = _TOLERANCE.match(text)
     if tolerance:
         number, spread = (_to_float(g) for g in tolerance.groups())
-        return ShortAnswer(text, number, abs(spread)) if spread >= 0 else None
+        return ShortAnswer(text, number, spread) if spread >= 0 else None
+    # "2.5 ± kira-kira" is a tolerance gone wrong, not a text answer to compare literally.
     if any(sign in text for sign in ("±", "+/-", "+-")):
         return None
     if re.fullmatch(_NUMBER, text):

@@ -154,16 +154,18 @@ def test_export_is_canonical(rich_package):
 
 def test_export_rewrites_links_into_renumbered_files(make_package):
     root = make_package({
-        "course.md": BASE_COURSE + "Mulai dari [modul](07-dasar/) dan [ini](07-dasar/05-a.md#awal).\n",
+        "course.md": BASE_COURSE + "Mulai [modul](07-dasar/) dan [ini](07-dasar/05-a.md#awal).\n",
         "01-dasar/module.md": None,
         "01-dasar/01-pengantar.md": None,
         "01-dasar/02-kuis.quiz.md": None,
-        "07-dasar/module.md": "---\ntitle: Dasar\n---\nLihat [A](./05-a.md) dan `[kode](05-a.md)`.\n",
+        "07-dasar/module.md": "---\ntitle: Dasar\n---\nLihat [A](./05-a.md) dan `[k](05-a.md)`.\n",
         "07-dasar/05-a.md": "---\ntitle: A\n---\n[B](../09-lanjut/03-b.md) ![x](../assets/x.png)\n",
         "09-lanjut/module.md": "---\ntitle: Lanjut\n---\n<a href='../07-dasar/module.md'>m</a>\n",
         "09-lanjut/03-b.md": "---\ntitle: B\n---\nKembali ke [A](../07-dasar/05-a.md).\n",
-        "09-lanjut/04-k.quiz.md": "---\ntitle: K\n---\n## Baca [A](../07-dasar/05-a.md)\n\n"
-                                  "- [x] [B](03-b.md)\n- [ ] C\n\n> Lihat [A](../07-dasar/05-a.md)\n",
+        "09-lanjut/04-k.quiz.md": (
+            "---\ntitle: K\n---\n## Baca [A](../07-dasar/05-a.md)\n\n"
+            "- [x] [B](03-b.md)\n- [ ] C\n\n> Lihat [A](../07-dasar/05-a.md)\n"
+        ),
         "assets/x.png": b"x",
     })
     pkg = load_package(root)
@@ -172,7 +174,7 @@ def test_export_rewrites_links_into_renumbered_files(make_package):
 
     text = {path: data.decode() for path, data in files.items() if path.endswith(".md")}
     assert "[modul](01-dasar) dan [ini](01-dasar/01-a.md#awal)" in text["course.md"]
-    assert "Lihat [A](01-a.md) dan `[kode](05-a.md)`." in text["01-dasar/module.md"]
+    assert "Lihat [A](01-a.md) dan `[k](05-a.md)`." in text["01-dasar/module.md"]
     assert "[B](../02-lanjut/01-b.md) ![x](../assets/x.png)" in text["01-dasar/01-a.md"]
     assert "<a href='01-dasar/module.md'>" not in text["02-lanjut/module.md"]
     assert "<a href='../01-dasar/module.md'>m</a>" in text["02-lanjut/module.md"]
