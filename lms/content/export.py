@@ -19,15 +19,15 @@ Relink = Callable[[str], str]
 
 def package_files(pkg: CoursePackage) -> dict[str, bytes]:
     """The package's files in canonical form: package-relative path → bytes."""
-    renames = _canonical_paths(pkg)
+    renames = _renames(pkg)
     files = {"course.md": _course_file(pkg, partial(_relink, renames=renames, old="", new=""))}
-    for module in pkg.modules:
-        folder = renames.get(module.path, module.path)
+    for m, module in enumerate(pkg.modules, start=1):
+        folder = _folder(m, module)
         relink = partial(_relink, renames=renames, old=module.path, new=folder)
         files[f"{folder}/module.md"] = _module_file(module, relink)
-        for item in module.items:
+        for n, item in enumerate(module.items, start=1):
             write = _quiz_file if isinstance(item, Quiz) else _lesson_file
-            files[renames[item.path]] = write(item, relink)
+            files[_item_file(folder, n, item)] = write(item, relink)
     files.update(sorted(pkg.assets.items()))
     return files
 
@@ -43,15 +43,26 @@ def write_package(pkg: CoursePackage, dest: Path) -> None:
         target.write_bytes(data)
 
 
-def _canonical_paths(pkg: CoursePackage) -> dict[str, str]:
-    # Maps each module folder and item file from where it was loaded to where export puts it.
+def _folder(number: int, module: Module) -> str:
+    return f"{number:02d}-{module.slug}"
+
+
+def _item_file(folder: str, number: int, item: Lesson | Quiz) -> str:
+    suffix = ".quiz.md" if isinstance(item, Quiz) else ".md"
+    return f"{folder}/{number:02d}-{item.slug}{suffix}"
+
+
+def _renames(pkg: CoursePackage) -> dict[str, str]:
+    # Maps each module folder and item file from where it was loaded to where export puts it;
+    # packages built in memory may have no paths, and then there is nothing to relink.
     paths: dict[str, str] = {}
     for m, module in enumerate(pkg.modules, start=1):
-        folder = f"{m:02d}-{module.slug}"
-        paths[module.path] = folder
+        folder = _folder(m, module)
+        if module.path:
+            paths[module.path] = folder
         for n, item in enumerate(module.items, start=1):
-            suffix = ".quiz.md" if isinstance(item, Quiz) else ".md"
-            paths[item.path] = f"{folder}/{n:02d}-{item.slug}{suffix}"
+            if item.path:
+                paths[item.path] = _item_file(folder, n, item)
     return paths
 
 

@@ -106,7 +106,9 @@ class FieldReader:
 
     def optional_text(self, key: str) -> str | None:
         """A text field that may be absent."""
-        return self.text(key) or None if key in self.fm.data else None
+        if key not in self.fm.data:
+            return None
+        return self.text(key) or None
 
     def integer(
         self,

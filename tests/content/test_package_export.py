@@ -1,3 +1,5 @@
+import dataclasses
+
 import pytest
 
 from lms.content import load_package, package_files, write_package
@@ -209,3 +211,14 @@ def test_write_package_refuses_a_non_empty_folder(rich_package, tmp_path):
     empty.mkdir()
     write_package(rich_package, empty)
     assert (empty / "course.md").exists()
+
+
+def test_export_does_not_depend_on_stored_paths(rich_package):
+    def without_paths(module):
+        items = tuple(dataclasses.replace(item, path="") for item in module.items)
+        return dataclasses.replace(module, path="", items=items)
+
+    modules = tuple(without_paths(m) for m in rich_package.modules)
+    built_in_memory = dataclasses.replace(rich_package, modules=modules)
+
+    assert list(package_files(built_in_memory)) == list(package_files(rich_package))
