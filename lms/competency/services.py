@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from lms.auth.models import User
 from lms.competency.models import Competency, CompetencyEvidence, JpLedgerEntry
@@ -51,7 +51,6 @@ def get_profile(session: Session, user: User) -> list[ProfileRow]:
     evidence = session.scalars(
         select(CompetencyEvidence)
         .where(CompetencyEvidence.user_id == user.id)
-        .options(selectinload(CompetencyEvidence.course))
         .order_by(CompetencyEvidence.completed_at.desc())
     )
     for item in evidence:

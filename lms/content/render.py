@@ -50,7 +50,16 @@ def render_markdown(
     md: str, *, resolve_link: LinkResolver | None = None, base_dir: str = ""
 ) -> str:
     """Render Markdown to sanitised HTML, resolving relative links against ``base_dir``."""
-    return _sanitise(_converter().convert(md), resolve_link, base_dir)
+    return _sanitise(_checklists(_converter().convert(md)), resolve_link, base_dir)
+
+
+_CHECKLIST_ITEM = re.compile(r"<li>(<p>)?\[([ xX])\]\s")
+
+
+def _checklists(html: str) -> str:
+    """Show lesson checklists (``- [ ] item``) as ballot boxes instead of literal brackets."""
+    return _CHECKLIST_ITEM.sub(
+        lambda m: f"<li>{m.group(1) or ''}{'☐' if m.group(2) == ' ' else '☑'} ", html)
 
 
 def render_inline(

@@ -65,3 +65,13 @@ def get_asset(session: Session, slug: str, number: int, path: str) -> CourseAsse
         .join(Course, Course.id == CourseVersion.course_id)
         .where(Course.slug == slug, CourseVersion.number == number, CourseAsset.path == path)
     )
+
+
+def course_titles(session: Session, course_ids: set[int]) -> dict[int, str]:
+    """Current titles of the given courses, in one query."""
+    if not course_ids:
+        return {}
+    return dict(session.execute(
+        select(Course.id, CourseVersion.title).join(CourseVersion, _current_join())
+        .where(Course.id.in_(course_ids))
+    ).all())

@@ -166,3 +166,10 @@ def _attribute_names(html: str) -> set[str]:
 
     Collector().feed(html)
     return names
+
+
+def test_checklists_render_as_ballot_boxes():
+    from lms.content.render import render_markdown
+
+    html = render_markdown("- [ ] Siapkan agenda\n- [x] Undang peserta\n")
+    assert "☐ Siapkan agenda" in html and "☑ Undang peserta" in html and "[ ]" not in html
