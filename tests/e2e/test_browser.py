@@ -44,6 +44,17 @@ def browser(tmp_path):
     driver.quit()
 
 
+def _heading_becomes(browser, text: str) -> bool:
+    """Wait for the next page: a click does not wait for the navigation it starts."""
+    from selenium.webdriver.common.by import By
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(browser, 10, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda b: b.find_element(By.TAG_NAME, "h1").text.startswith(text))
+    return True
+
+
 def test_learner_takes_a_course_in_chromium(live_server, browser, make_user, make_course):
     from selenium.webdriver.common.by import By
 
@@ -53,24 +64,27 @@ def test_learner_takes_a_course_in_chromium(live_server, browser, make_user, mak
     browser.find_element(By.ID, "nip").send_keys(user.nip)
     browser.find_element(By.ID, "password").send_keys(PASSWORD)
     browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
-    assert "Kursus Saya" in browser.title
+    assert _heading_becomes(browser, "Kursus Saya")
 
     browser.get(f"{live_server}/kursus")
     browser.find_element(By.LINK_TEXT, "Kursus Uji").click()
+    assert _heading_becomes(browser, "Kursus Uji")
     browser.find_element(By.XPATH, "//button[contains(., 'Ikuti kursus ini')]").click()
-    assert browser.find_element(By.TAG_NAME, "h1").text == "Pengantar"
+    assert _heading_becomes(browser, "Pengantar")
     browser.find_element(By.XPATH, "//button[contains(., 'Tandai selesai')]").click()
-    assert browser.find_element(By.TAG_NAME, "h1").text == "Lanjutan"
+    assert _heading_becomes(browser, "Lanjutan")
     browser.find_element(By.XPATH, "//button[contains(., 'Tandai selesai')]").click()
 
-    assert browser.find_element(By.TAG_NAME, "h1").text == "Kuis Dasar"
+    assert _heading_becomes(browser, "Kuis Dasar")
     browser.find_element(By.CSS_SELECTOR, "input[name='q-q-jp']").send_keys("45")
     browser.find_element(By.CSS_SELECTOR, "input[value='q-ciri-1']").click()
     browser.find_element(By.CSS_SELECTOR, "input[value='q-ciri-2']").click()
     browser.find_element(By.CSS_SELECTOR, "input[value='q-hak-1']").click()
     browser.find_element(By.XPATH, "//button[contains(., 'Kirim jawaban')]").click()
+    assert _heading_becomes(browser, "Hasil kuis")
     assert "LULUS" in browser.find_element(By.CSS_SELECTOR, ".score").text
 
     browser.find_element(By.LINK_TEXT, "Profil Kompetensi").click()
+    assert _heading_becomes(browser, "Profil Kompetensi")
     page = browser.find_element(By.TAG_NAME, "main").text
     assert "2 / 20 JP" in page and "M.03 Komunikasi" in page
