@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test install test-deps translations clean
+.PHONY: run test install test-deps translations translations-update clean
 
 $(BIN)/lms: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,13 @@ install: $(BIN)/lms translations
 
 translations: $(BIN)/lms
 	$(BIN)/pybabel compile -q -d lms/translations
+
+# Re-extract the msgids (Bahasa Indonesia) and merge them into every catalogue.
+# --ignore-dirs keeps templates/_macros/ in: by default pybabel skips "_*" directories.
+translations-update: $(BIN)/lms
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs='.* __pycache__' \
+	  --project='Kelas ASN' -o lms/translations/messages.pot .
+	$(BIN)/pybabel update -i lms/translations/messages.pot -d lms/translations
 
 run: install
 	$(BIN)/lms init-db

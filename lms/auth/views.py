@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import refresh as refresh_locale
 from flask_login import current_user, login_required, login_user, logout_user
 
 from lms.auth import bp
@@ -68,6 +69,7 @@ def language(code: str):
     """Switch the interface language (id or en)."""
     if code in current_app.config["LANGUAGES"]:
         session["lang"] = code
+        refresh_locale()  # drop the locale Flask-Babel cached on g, so the switch holds at once
     return redirect(_safe_next(request.args.get("next")))
 
 

@@ -45,12 +45,13 @@ def browser(tmp_path):
 
 
 def _heading_becomes(browser, text: str) -> bool:
-    """Wait for the next page: a click does not wait for the navigation it starts."""
+    """Wait for the next page: a click does not wait for the navigation it starts, and the
+    old document may vanish while it is being read."""
     from selenium.webdriver.common.by import By
-    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    WebDriverWait(browser, 10, ignored_exceptions=(StaleElementReferenceException,)).until(
+    WebDriverWait(browser, 10, ignored_exceptions=(WebDriverException,)).until(
         lambda b: b.find_element(By.TAG_NAME, "h1").text.startswith(text))
     return True
 
