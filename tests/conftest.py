@@ -9,6 +9,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from flask import g
 from sqlalchemy import text
 
 from lms import create_app
@@ -59,6 +60,13 @@ def _config(url: str, instance: Path) -> dict:
 def app(_migrated):
     """A fresh app on the migrated database; every table is emptied after the test."""
     app = create_app(dict(_migrated))
+
+    @app.before_request
+    def _forget_signed_in_user():
+        # Requests reuse the test's app context, and so its ``g``, where Flask-Login caches
+        # the user: each request must load its own, as in production.
+        g.pop("_login_user", None)
+
     with app.app_context():
         seed_framework(_db.session)
         _db.session.commit()

@@ -182,6 +182,8 @@ def test_report_query_count_does_not_grow_with_employees(db, api_as, make_unit, 
     admin = api_as(make_user("admin", parent))
 
     def count_queries() -> int:
+        # Requests share the test's session: start each count from an empty identity map.
+        db.session.expunge_all()
         statements = []
 
         def record(*_args):
@@ -198,5 +200,5 @@ def test_report_query_count_does_not_grow_with_employees(db, api_as, make_unit, 
     few = count_queries()
     for _ in range(8):
         make_user("learner", child)
-    assert count_queries() == few
+    assert count_queries() == few <= 5  # token, user, unit, the report (+ slack)
     assert len(admin.get("/units/P/report").get_json()["employees"]) == 10
