@@ -192,6 +192,24 @@ def token_create(nip: str) -> None:
     click.echo(value)
 
 
+@lms_group.command("xapi-forward")
+def xapi_forward() -> None:
+    """Send pending xAPI statements to the LRS configured in LMS_XAPI_ENDPOINT."""
+    from lms.xapi.services import ForwardFailed, forward
+
+    endpoint = current_app.config["XAPI_ENDPOINT"]
+    if not endpoint:
+        _fail(["LMS_XAPI_ENDPOINT is not set"])
+    try:
+        sent = forward(db.session, endpoint=endpoint, auth=current_app.config["XAPI_AUTH"],
+                       base_url=current_app.config["BASE_URL"])
+    except ForwardFailed as exc:
+        db.session.rollback()
+        _fail([f"LRS refused the statements: {exc}"])
+    db.session.commit()
+    click.echo(f"{sent} statement(s) forwarded")
+
+
 @lms_group.command("serve")
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=5000, type=int)

@@ -6,9 +6,10 @@ from lms.courses.models import Course, CourseAsset, CourseCompetency, CourseVers
 from lms.learning.models import Enrollment, LessonCompletion
 from lms.org.models import Unit
 from lms.quizzes.models import Attempt
+from lms.xapi.models import XapiStatement
 
 __all__ = [
     "ApiToken", "Attempt", "Competency", "CompetencyEvidence", "Course", "CourseAsset",
     "CourseCompetency", "CourseVersion", "Enrollment", "Item", "JpLedgerEntry",
-    "LessonCompletion", "LoginFailure", "Module", "Unit", "User",
+    "LessonCompletion", "LoginFailure", "Module", "Unit", "User", "XapiStatement",
 ]

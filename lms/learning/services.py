@@ -15,6 +15,7 @@ from lms.courses.services import ordered_items
 from lms.learning.models import Enrollment, LessonCompletion
 from lms.quizzes.models import Attempt
 from lms.timeutil import local_date, utcnow
+from lms.xapi.services import record
 
 
 class PrerequisitesMissing(Exception):
@@ -190,6 +191,11 @@ def complete_course_if_done(session: Session, user: User, version: CourseVersion
         started_on=local_date(enrollment.enrolled_at), ended_on=day,
         certificate_number=f"KASN-{day.year}-{enrollment.id:07d}",
     ))
+    result: dict = {"completion": True, "success": True}
+    if score is not None:
+        result["score"] = {"scaled": round(score / 100, 4), "raw": score, "min": 0, "max": 100}
+    record(session, user_id=user.id, verb="completed", activity_type="course",
+           activity_id=version.course.slug, activity_name=version.title, result=result)
     session.flush()
     return Progress(progress.done, progress.required, now)
 

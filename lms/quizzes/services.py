@@ -17,6 +17,7 @@ from lms.courses.models import CourseVersion, Item
 from lms.quizzes.grading import earned_fraction
 from lms.quizzes.models import Attempt
 from lms.timeutil import utcnow
+from lms.xapi.services import record
 
 
 class AttemptLimitReached(Exception):
@@ -139,14 +140,23 @@ def submit_attempt(
         try:
             with session.begin_nested():
                 session.add(attempt)
-            return attempt
         except IntegrityError:
             # Another request took this number or this key: re-read and try again.
             if idempotency_key:
                 existing = _by_key(session, user, idempotency_key)
                 if existing:
                     return existing
+            continue
+        record(session, user_id=user.id, verb="passed" if attempt.passed else "failed",
+               activity_type="assessment", activity_id=f"{version.course.slug}.{item.key}",
+               activity_name=item.title, result=_xapi_result(score, attempt.passed))
+        return attempt
     raise AttemptLimitReached()
+
+
+def _xapi_result(score: float, passed: bool) -> dict[str, Any]:
+    return {"score": {"scaled": round(score / 100, 4), "raw": score, "min": 0, "max": 100},
+            "success": passed, "completion": True}
 
 
 def _by_key(session: Session, user: User, key: str) -> Attempt | None:

@@ -24,7 +24,7 @@ def test_quiz_page_never_contains_answers(client, make_user, login, make_course)
     login(make_user())
     page, token = _token(client, slug)
     assert "Berapa menit satu JP?" in page
-    page = page.replace(token, "")
+    page = page.replace(token, "").split("<main", 1)[1].split("</main>", 1)[0]
     assert "45" not in page and "Satu JP setara" not in page
     assert "correct" not in page.lower()
 

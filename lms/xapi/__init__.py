@@ -1,0 +1,1 @@
+"""xAPI statements for completions and quiz results, forwardable to a Learning Record Store."""
