@@ -82,7 +82,8 @@ def validate_answers(quiz: Quiz, answers: Any) -> dict[str, Any]:
         else:
             if isinstance(answer, str):
                 answer = [answer]
-            if not isinstance(answer, list) or not set(answer) <= option_ids:
+            if (not isinstance(answer, list) or not all(isinstance(a, str) for a in answer)
+                    or not set(answer) <= option_ids):
                 raise InvalidAnswers(f"question {qid} expects a list of option ids")
             clean[qid] = sorted(set(answer))
     return clean

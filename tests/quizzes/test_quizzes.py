@@ -123,3 +123,12 @@ def test_concurrent_submissions_never_exceed_the_limit(app, db, make_user, make_
         thread.join()
     assert outcomes.count("ok") == 1 and outcomes.count("limit") == 3
     assert db.session.scalar(select(func.count()).select_from(Attempt)) == 1
+
+
+@pytest.mark.parametrize("answers", [{"q-ciri": [{}]}, {"q-ciri": [["x"]]}, {"q-hak": 3},
+                                     {"q-jp": ["45"]}, ["q-jp"]])
+def test_malformed_answers_are_refused_not_crashing(db, make_user, make_course, answers):
+    version = get_current_version(db.session, make_course())
+    item = get_item(db.session, version, "kuis")
+    with pytest.raises(InvalidAnswers):
+        submit_attempt(db.session, make_user(), version, item, answers)
