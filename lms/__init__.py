@@ -37,17 +37,21 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
 
     from lms import models  # noqa: F401  (registers every table on the metadata)
+    from lms.admin import views as admin_views
     from lms.api import views as api_views
     from lms.auth import views as auth_views
+    from lms.authoring import views as authoring_views
     from lms.cli import lms_group
     from lms.competency import views as competency_views
     from lms.courses import views as course_views
     from lms.errors import register_error_handlers
     from lms.learning import views as learning_views
+    from lms.manager import views as manager_views
     from lms.quizzes import views as quiz_views
     from lms.templating import register_template_helpers
 
-    for views in (auth_views, course_views, learning_views, quiz_views, competency_views):
+    for views in (auth_views, course_views, learning_views, quiz_views, competency_views,
+                  manager_views, authoring_views, admin_views):
         app.register_blueprint(views.bp)
     app.register_blueprint(api_views.bp, url_prefix="/api/v1")
     csrf.exempt(api_views.bp)  # token-authenticated, no cookies

@@ -1,0 +1,5 @@
+"""Routes of the admin blueprint."""
+
+from lms.admin import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,5 @@
+"""Routes of the authoring blueprint."""
+
+from lms.authoring import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,5 @@
+"""Routes of the manager blueprint."""
+
+from lms.manager import bp
+
+__all__ = ["bp"]
