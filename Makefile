@@ -16,7 +16,7 @@ $(BIN)/lms: pyproject.toml
 install: $(BIN)/lms translations
 
 translations: $(BIN)/lms
-	$(BIN)/pybabel compile -q -d lms/translations
+	$(BIN)/pybabel compile -d lms/translations 2>&1 | grep -v "^compiling" || true
 
 # Re-extract the msgids (Bahasa Indonesia) and merge them into every catalogue.
 # --ignore-dirs keeps templates/_macros/ in: by default pybabel skips "_*" directories.
