@@ -30,6 +30,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config.update(config)
     _fill_defaults(app)
 
+    if app.config["PROXY_COUNT"]:
+        # Behind N reverse proxies, trust their X-Forwarded-* headers (client address for the
+        # sign-in rate limit, scheme and host for redirects).
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
     csrf.init_app(app)

@@ -84,7 +84,7 @@ def export(slug: str, dest: str) -> None:
     if version is None:
         _fail([f"no course {slug}"])
     target = Path(dest)
-    if target.exists() and any(target.iterdir()) and target.name != slug:
+    if target.exists() and target.name != slug:  # the folder name is the slug on re-import
         target = target / slug
     try:
         write_package(version_to_package(db.session, version), target)

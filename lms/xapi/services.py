@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import urllib.error
 import urllib.request
 from typing import Any
 
@@ -79,6 +80,9 @@ def forward(session: Session, *, endpoint: str, auth: str | None, base_url: str,
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
             if response.status not in (200, 204):
                 raise ForwardFailed(f"LRS answered {response.status}")
+    except urllib.error.HTTPError as exc:
+        exc.close()  # it holds the connection open
+        raise ForwardFailed(f"LRS answered {exc.code}") from None
     except OSError as exc:
         raise ForwardFailed(str(exc)) from exc
     now = utcnow()

@@ -88,3 +88,19 @@ def test_english_can_be_selected(client, make_user, login):
     assert "My Courses" in client.get("/").get_data(as_text=True)
     client.get("/bahasa/id?next=/")
     assert "Kursus Saya" in client.get("/").get_data(as_text=True)
+
+
+def test_behind_a_proxy_the_rate_limit_counts_the_client_address(app, db, make_user):
+    from lms import create_app
+
+    proxied = create_app({**app.config, "PROXY_COUNT": 1})
+    user = make_user()
+    with proxied.test_client() as client:
+        for n in range(app.config["LOGIN_MAX_FAILURES"] * 4):
+            client.post("/masuk", data={"nip": f"19900101201501{n:04d}", "password": "x"},
+                        headers={"X-Forwarded-For": "10.1.1.1"})
+        blocked = client.post("/masuk", data={"nip": user.nip, "password": PASSWORD},
+                              headers={"X-Forwarded-For": "10.1.1.1"})
+        other = client.post("/masuk", data={"nip": user.nip, "password": PASSWORD},
+                            headers={"X-Forwarded-For": "10.2.2.2"})
+    assert blocked.status_code == 429 and other.status_code == 302
