@@ -103,4 +103,6 @@ def test_behind_a_proxy_the_rate_limit_counts_the_client_address(app, db, make_u
                               headers={"X-Forwarded-For": "10.1.1.1"})
         other = client.post("/masuk", data={"nip": user.nip, "password": PASSWORD},
                             headers={"X-Forwarded-For": "10.2.2.2"})
+    with proxied.app_context():
+        db.engine.dispose()  # its own engine: close its connections now, not at GC time
     assert blocked.status_code == 429 and other.status_code == 302
