@@ -1,15 +1,18 @@
 """Imports every model module so the metadata (and Alembic) sees all tables."""
 
 from lms.auth.models import ApiToken, LoginFailure, User
+from lms.authoring.models import CourseDraft, CourseFeedback, CourseOwner, DraftAsset
 from lms.competency.models import Competency, CompetencyEvidence, JpLedgerEntry
 from lms.courses.models import Course, CourseAsset, CourseCompetency, CourseVersion, Item, Module
 from lms.learning.models import Enrollment, LessonCompletion
-from lms.org.models import Unit
+from lms.manager.models import CourseAssignment
+from lms.org.models import Position, PositionCompetency, Unit
 from lms.quizzes.models import Attempt
 from lms.xapi.models import XapiStatement
 
 __all__ = [
     "ApiToken", "Attempt", "Competency", "CompetencyEvidence", "Course", "CourseAsset",
-    "CourseCompetency", "CourseVersion", "Enrollment", "Item", "JpLedgerEntry",
-    "LessonCompletion", "LoginFailure", "Module", "Unit", "User", "XapiStatement",
+    "CourseAssignment", "CourseCompetency", "CourseVersion", "Enrollment", "Item",
+    "JpLedgerEntry", "LessonCompletion", "LoginFailure", "Module", "Position",
+    "PositionCompetency", "Unit", "User", "XapiStatement",
 ]

@@ -120,15 +120,21 @@ def profile_json(employee: User, rows: list[ProfileRow], jp: JpSummary) -> dict[
     """An employee's competency profile and JP for a year."""
     return {
         "nip": employee.nip, "name": employee.name, "unit": unit_json(employee.unit),
-        "position": None,  # positions (jabatan) are not modelled yet
+        "position": employee.position.name if employee.position else None,
+        "position_code": employee.position.code if employee.position else None,
+        "position_type": employee.position.type if employee.position else None,
+        "golongan": employee.golongan,
         "competencies": [
             {
                 "code": row.competency.code, "name": row.competency.name, "level": row.level,
-                "required_level": None,  # comes with positions' required levels
+                "required_level": row.required_level, "validated_level": row.validated_level,
+                "gap": row.gap,
                 "evidence": [
                     {"course": e.course.slug, "version": e.version_number,
                      "completed_at": iso(e.completed_at), "score": e.score, "level": e.level,
-                     "validated": e.validated_at is not None}
+                     "validated": e.validated_at is not None, "status": e.status,
+                     "validated_at": iso(e.validated_at),
+                     "validated_by": e.validated_by.nip if e.validated_by else None}
                     for e in row.evidence
                 ],
             }

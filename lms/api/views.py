@@ -248,7 +248,7 @@ def report(code: str):
         raise ApiProblem(404, f"unit {code} does not exist or is not in your scope", "not_found")
     config = current_app.config
     targets = {"PNS": config["JP_TARGET_PNS"], "PPPK": config["JP_TARGET_PPPK"]}
-    result = unit_report(db.session, unit, year, targets)
+    result = unit_report(db.session, unit, year, targets, today=local_date(utcnow()))
     if fmt == "json":
         return jsonify(out.report_json(result))
     filename = f"laporan-{_SAFE_FILENAME.sub('-', unit.code)}-{year}.csv"

@@ -9,7 +9,7 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.extensions import db
-from lms.org.models import Unit
+from lms.org.models import Position, Unit
 from lms.timeutil import utcnow
 
 ROLES = ("learner", "trainer", "manager", "admin")
@@ -27,12 +27,19 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(16), default="learner")
     employee_type: Mapped[str] = mapped_column(String(8), default="PNS")
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    position_id: Mapped[int | None] = mapped_column(
+        ForeignKey("positions.id", ondelete="SET NULL"), index=True)
+    golongan: Mapped[str | None] = mapped_column(String(8))  # e.g. "III/a"
+    supervisor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    unit: Mapped[Unit] = relationship()
+    unit: Mapped[Unit] = relationship(foreign_keys=[unit_id])
+    position: Mapped[Position | None] = relationship()
+    supervisor: Mapped[User | None] = relationship(remote_side=[id])
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

@@ -58,3 +58,9 @@ def can_see_unit(session, user: User, unit_id: int) -> bool:
 def can_see_employee(session, user: User, employee: User) -> bool:
     """A learner sees only themself; managers their subtree; admins everyone."""
     return employee.id == user.id or can_see_unit(session, user, employee.unit_id)
+
+
+def can_manage_employee(session, user: User, employee: User) -> bool:
+    """Managers review employees of their subtree and admins everyone — never themselves."""
+    return (employee.id != user.id and user.has_role("manager")
+            and can_see_unit(session, user, employee.unit_id))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -10,6 +11,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from lms.courses.models import Course
 from lms.extensions import db
 from lms.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from lms.auth.models import User
 
 GROUPS = ("manajerial", "sosial-kultural", "teknis")
 
@@ -41,9 +45,20 @@ class CompetencyEvidence(db.Model):
     completed_at: Mapped[datetime] = mapped_column(default=utcnow)
     validated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     validated_at: Mapped[datetime | None]
+    rejected_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    rejected_at: Mapped[datetime | None]
 
     competency: Mapped[Competency] = relationship()
     course: Mapped[Course] = relationship()
+    validated_by: Mapped[User | None] = relationship(foreign_keys=[validated_by_id])
+    rejected_by: Mapped[User | None] = relationship(foreign_keys=[rejected_by_id])
+
+    @property
+    def status(self) -> str:
+        """"validated", "rejected" or "pending" (awaiting a manager's review)."""
+        if self.validated_at:
+            return "validated"
+        return "rejected" if self.rejected_at else "pending"
 
 
 class JpLedgerEntry(db.Model):

@@ -5,10 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from lms.auth.models import User
 from lms.competency.models import Competency, CompetencyEvidence, JpLedgerEntry
+from lms.org.models import PositionCompetency
+from lms.timeutil import utcnow
+
+
+class EvidenceAlreadyReviewed(Exception):
+    """The evidence was validated or rejected already."""
 
 DEFAULT_FRAMEWORK = [
     ("M.01", "Integritas", "manajerial"),
@@ -36,30 +42,67 @@ def seed_framework(session: Session) -> int:
 
 @dataclass
 class ProfileRow:
-    """One competency of a profile: highest evidenced level and the evidence behind it."""
+    """One competency of a profile: the level the position requires, the highest evidenced
+    and validated levels (rejected evidence counts for neither) and the evidence behind them."""
 
     competency: Competency
     level: int = 0
     validated_level: int = 0
+    required_level: int | None = None
     evidence: list[CompetencyEvidence] = field(default_factory=list)
+
+    @property
+    def gap(self) -> int:
+        """Levels missing to the required level (0 when met or nothing is required)."""
+        return max(0, (self.required_level or 0) - self.level)
 
 
 def get_profile(session: Session, user: User) -> list[ProfileRow]:
-    """Per competency of the framework: highest evidenced level and its evidence."""
+    """Per competency of the framework: required, evidenced and validated levels and the
+    evidence (three queries whatever the amount of evidence)."""
     rows = {c.code: ProfileRow(c) for c in session.scalars(
         select(Competency).order_by(Competency.group, Competency.code))}
+    if user.position_id is not None:
+        for code, level in session.execute(
+            select(PositionCompetency.competency_code, PositionCompetency.level)
+            .where(PositionCompetency.position_id == user.position_id)
+        ):
+            rows[code].required_level = level
     evidence = session.scalars(
         select(CompetencyEvidence)
         .where(CompetencyEvidence.user_id == user.id)
-        .order_by(CompetencyEvidence.completed_at.desc())
+        .options(selectinload(CompetencyEvidence.course),
+                 selectinload(CompetencyEvidence.validated_by),
+                 selectinload(CompetencyEvidence.rejected_by))
+        .order_by(CompetencyEvidence.completed_at.desc(), CompetencyEvidence.id)
     )
     for item in evidence:
         row = rows[item.competency_code]
         row.evidence.append(item)
+        if item.rejected_at:
+            continue
         row.level = max(row.level, item.level)
         if item.validated_at:
             row.validated_level = max(row.validated_level, item.level)
     return list(rows.values())
+
+
+def get_evidence(session: Session, evidence_id: int) -> CompetencyEvidence | None:
+    """One piece of evidence, or None."""
+    return session.get(CompetencyEvidence, evidence_id)
+
+
+def review_evidence(session: Session, evidence: CompetencyEvidence, reviewer: User,
+                    *, accept: bool) -> None:
+    """Validate (``accept``) or reject evidence once; a second review raises
+    EvidenceAlreadyReviewed. Scope is the caller's to check (policy.can_manage_employee)."""
+    if evidence.status != "pending":
+        raise EvidenceAlreadyReviewed()
+    if accept:
+        evidence.validated_by, evidence.validated_at = reviewer, utcnow()
+    else:
+        evidence.rejected_by, evidence.rejected_at = reviewer, utcnow()
+    session.flush()
 
 
 @dataclass(frozen=True)

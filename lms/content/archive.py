@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import stat
 import zipfile
 from pathlib import Path, PurePosixPath
+from typing import IO
 
 from .model import ContentError
 
@@ -44,19 +46,31 @@ def read_folder(root: Path) -> tuple[PackageFiles, list[ContentError]]:
 
 def read_zip(path: Path) -> tuple[str, PackageFiles, list[ContentError]]:
     """Read a zipped course into memory (never onto disk), refusing unsafe archives."""
-    name = path.name
+    return _read_zip_source(path, path.name, path.stem)
+
+
+def read_zip_bytes(name: str, data: bytes) -> tuple[str, PackageFiles, list[ContentError]]:
+    """Read an uploaded zip held in memory, with the same guards as ``read_zip``."""
+    if len(data) > MAX_TOTAL_BYTES:
+        return PurePosixPath(name).stem, {}, [ContentError(name, 1, "zip is larger than 50 MB")]
+    return _read_zip_source(io.BytesIO(data), name, PurePosixPath(name).stem)
+
+
+def _read_zip_source(
+    source: Path | IO[bytes], name: str, stem: str
+) -> tuple[str, PackageFiles, list[ContentError]]:
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(source) as archive:
             entries = archive.infolist()
             errors = _check_entries(name, entries)
             if errors:
-                return path.stem, {}, errors
+                return stem, {}, errors
             raw = {info.filename: archive.read(info) for info in entries if not info.is_dir()}
     except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError) as exc:
         # RuntimeError: encrypted entry; NotImplementedError: unknown compression method.
-        return path.stem, {}, [ContentError(name, 1, f"cannot read zip file: {exc}")]
+        return stem, {}, [ContentError(name, 1, f"cannot read zip file: {exc}")]
     raw = {n: data for n, data in raw.items() if not _ignored(n)}
-    return _strip_root_folder(path.stem, raw)
+    return _strip_root_folder(stem, raw)
 
 
 def _check_entries(name: str, entries: list[zipfile.ZipInfo]) -> list[ContentError]:

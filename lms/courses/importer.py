@@ -24,9 +24,10 @@ from lms.content import (
     Question,
     Quiz,
     ShortAnswer,
-    load_package,
+    load_package_files,
     package_files,
 )
+from lms.content.archive import read_package
 from lms.courses.models import Course, CourseAsset, CourseCompetency, CourseVersion, Item, Module
 
 
@@ -51,8 +52,16 @@ def lesson_url(slug: str, key: str) -> str:
 
 def load_for_import(session: Session, path: str | Path) -> CoursePackage:
     """Parse and validate a package, with links rewritten for the version it would become."""
+    slug, files, errors = read_package(Path(path))
+    if errors:
+        raise PackageInvalid(errors)
+    return load_files_for_import(session, slug, files)
+
+
+def load_files_for_import(session: Session, slug: str, files: dict[str, bytes]) -> CoursePackage:
+    """``load_for_import`` for a package held in memory (an upload or a web draft)."""
     known = set(session.scalars(select(Competency.code)))
-    draft = load_package(path, known_competencies=known)
+    draft = load_package_files(slug, files, known_competencies=known)
     course = session.scalar(select(Course).where(Course.slug == draft.slug))
     number = (course.current_number if course else 0) + 1
     keys = {item.path: item.id for item in draft.items()}
@@ -62,7 +71,7 @@ def load_for_import(session: Session, path: str | Path) -> CoursePackage:
             return lesson_url(draft.slug, keys[target])
         return asset_url(draft.slug, number, target)
 
-    return load_package(path, resolve_link=resolve, known_competencies=known)
+    return load_package_files(slug, files, resolve_link=resolve, known_competencies=known)
 
 
 def import_packages(
@@ -75,8 +84,9 @@ def import_packages(
     for path in paths:
         try:
             packages.append(load_for_import(session, path))
-        except PackageInvalid as exc:
-            errors.extend(exc.errors)
+        except PackageInvalid as exc:  # name the package, as `lms check` does
+            errors.extend(ContentError(f"{Path(path) / e.file}", e.line, e.message)
+                          for e in exc.errors)
     slugs = [p.slug for p in packages]
     for slug in {s for s in slugs if slugs.count(s) > 1}:
         errors.append(ContentError("course.md", 1, f"course {slug} is given more than once"))

@@ -6,6 +6,8 @@ from flask import abort, flash, make_response, redirect, render_template, reques
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from lms.authoring.feedback import NotCompleted, get_feedback, save_feedback
+from lms.authoring.forms import FeedbackForm
 from lms.courses import bp
 from lms.courses.services import get_asset, get_current_version, list_published, ordered_items
 from lms.extensions import db
@@ -39,10 +41,13 @@ def course(slug: str):
     progress = get_progress(db.session, current_user, version)
     items = ordered_items(version)
     resume = _resume_item(items, progress.done, enrollment.last_item_key if enrollment else None)
+    feedback = get_feedback(db.session, current_user, version.course_id)
+    feedback_form = FeedbackForm(obj=feedback) if progress.completed_at else None
     return render_template(
         "courses/course.html", version=version, enrollment=enrollment, progress=progress,
         resume=resume, items=items,
         missing=missing_prerequisites(db.session, current_user, version),
+        feedback=feedback, feedback_form=feedback_form,
     )
 
 
@@ -68,6 +73,25 @@ def enrol_course(slug: str):
     db.session.commit()
     first = ordered_items(version)[0]
     return redirect(url_for("learning.item", slug=slug, key=first.key))
+
+
+@bp.post("/kursus/<slug>/umpan-balik")
+@login_required
+def give_feedback(slug: str):
+    """Rate (1-5) and comment on a completed course; saving again edits it."""
+    version = get_current_version(db.session, slug) or abort(404)
+    form = FeedbackForm()
+    if not form.validate_on_submit():
+        flash(_("Pilih nilai 1 sampai 5."), "error")
+        return redirect(url_for("courses.course", slug=slug))
+    try:
+        save_feedback(db.session, current_user, version.course_id, form.rating.data,
+                      form.comment.data or "")
+    except NotCompleted:
+        abort(403)
+    db.session.commit()
+    flash(_("Terima kasih atas umpan balik Anda."), "success")
+    return redirect(url_for("courses.course", slug=slug))
 
 
 @bp.get("/kursus/<slug>/v<int:number>/<path:path>")

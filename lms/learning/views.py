@@ -5,10 +5,15 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
-from lms.courses.services import get_current_version, list_published, ordered_items
+from lms.courses.models import Course
+from lms.courses.services import (course_titles, get_current_version, list_published,
+                                  ordered_items)
 from lms.extensions import db
 from lms.learning import bp
+from lms.manager.assignments import list_assigned
+from lms.timeutil import local_date, utcnow
 from lms.learning.services import (
     PrerequisitesMissing,
     complete_lesson,
@@ -20,6 +25,14 @@ from lms.learning.services import (
 )
 
 
+def course_slugs(session, course_ids: set[int]) -> dict[int, str]:
+    """Slugs of the given courses, in one query."""
+    if not course_ids:
+        return {}
+    return dict(session.execute(
+        select(Course.id, Course.slug).where(Course.id.in_(course_ids))).all())
+
+
 @bp.get("/")
 @login_required
 def dashboard():
@@ -29,8 +42,12 @@ def dashboard():
     versions = [v for v in list_published(db.session) if v.course_id in enrolled_ids]
     progress = progress_by_course(db.session, current_user, versions)
     by_course = {e.course_id: e for e in enrollments}
+    assigned = list_assigned(db.session, current_user)
+    titles = course_titles(db.session, {a.course_id for a in assigned})
+    slugs = course_slugs(db.session, {a.course_id for a in assigned})
     return render_template("learning/dashboard.html", versions=versions, progress=progress,
-                           enrollments=by_course)
+                           enrollments=by_course, assigned=assigned, titles=titles,
+                           slugs=slugs, today=local_date(utcnow()))
 
 
 @bp.get("/kursus/<slug>/materi/<key>")

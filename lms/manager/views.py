@@ -1,5 +1,188 @@
-"""Routes of the manager blueprint."""
+"""Routes of the manager blueprint: thin, scope-checked, one commit per write."""
 
+from __future__ import annotations
+
+import re
+
+from flask import (Response, abort, current_app, flash, redirect, render_template, request,
+                   stream_with_context, url_for)
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from lms.auth.models import User
+from lms.auth.policy import can_manage_employee, can_see_unit, require_role
+from lms.competency.services import (EvidenceAlreadyReviewed, get_evidence, get_jp, get_profile,
+                                     jp_target, list_ledger, review_evidence)
+from lms.courses.services import course_titles
+from lms.extensions import db
 from lms.manager import bp
+from lms.courses.services import get_current_version, list_published
+from lms.manager.assignments import AssignmentError, AssignmentTarget, assign_course
+from lms.manager.forms import AssignCourseForm, ReviewEvidenceForm
+from lms.manager.services import (LEDGER_HEADER, REPORT_HEADER, SORTS, DashboardQuery,
+                                  get_dashboard, iter_ledger_rows, iter_report_rows,
+                                  list_scope_units)
+from lms.org.services import get_position, get_unit, list_positions, subtree_ids
+from lms.reports.exports import iter_csv, xlsx_bytes
+from lms.timeutil import local_date, utcnow
 
-__all__ = ["bp"]
+_SAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def _year() -> int:
+    """``?tahun=`` when sensible, else this year (Asia/Jakarta)."""
+    this_year = local_date(utcnow()).year
+    year = request.args.get("tahun", this_year, type=int)
+    return year if 2000 <= year <= this_year + 1 else this_year
+
+
+def _targets() -> dict[str, int]:
+    config = current_app.config
+    return {"PNS": config["JP_TARGET_PNS"], "PPPK": config["JP_TARGET_PPPK"]}
+
+
+def _query(page: int = 1) -> tuple[DashboardQuery, dict]:
+    """The dashboard query from the URL; a unit outside the caller's scope is a 404."""
+    root = None if current_user.role == "admin" else current_user.unit_id
+    code = request.args.get("unit", "").strip()
+    if code:
+        unit = get_unit(db.session, code)
+        if unit is None or not can_see_unit(db.session, current_user, unit.id):
+            abort(404)
+        root = unit.id
+    position = get_position(db.session, request.args.get("jabatan", "").strip())
+    status = request.args.get("status", "")
+    sort = request.args.get("urut", "name")
+    key = sort.removeprefix("-")
+    query = DashboardQuery(
+        root_unit_id=root, year=_year(), today=local_date(utcnow()), targets=_targets(),
+        position_id=position.id if position else None,
+        met={"tercapai": True, "belum": False}.get(status),
+        sort=key if key in SORTS else "name", descending=sort.startswith("-"), page=page,
+    )
+    args = {"unit": code, "jabatan": position.code if position else "", "status": status,
+            "urut": sort, "tahun": query.year}
+    return query, args
+
+
+@bp.get("/")
+@require_role("manager")
+def dashboard():
+    """Employees of the manager's subtree: courses, JP against target, overdue, gaps."""
+    page = request.args.get("hal", 1, type=int)
+    query, args = _query(page)
+    root = None if current_user.role == "admin" else current_user.unit_id
+    return render_template(
+        "manager/dashboard.html", board=get_dashboard(db.session, query), query=query,
+        args=args, units=list_scope_units(db.session, root),
+        positions=list_positions(db.session), this_year=local_date(utcnow()).year,
+    )
+
+
+def _employee_in_scope(nip: str) -> User:
+    """The employee with this NIP when in the caller's scope, else 404."""
+    digits = "".join(ch for ch in nip if ch.isdigit())
+    employee = db.session.scalar(select(User).where(User.nip == digits)) if digits else None
+    if employee is None or not can_see_unit(db.session, current_user, employee.unit_id):
+        abort(404)
+    return employee
+
+
+@bp.get("/pegawai/<nip>")
+@require_role("manager")
+def employee(nip: str):
+    """An employee's full competency profile, JP and training record, with evidence review."""
+    person = _employee_in_scope(nip)
+    year = _year()
+    rows = get_profile(db.session, person)
+    titles = course_titles(db.session, {e.course_id for row in rows for e in row.evidence})
+    return render_template(
+        "manager/employee.html", person=person, rows=rows, titles=titles,
+        jp=get_jp(db.session, person, year, jp_target(person, current_app.config)),
+        ledger=list_ledger(db.session, person, year),
+        can_review=can_manage_employee(db.session, current_user, person),
+        form=ReviewEvidenceForm(),
+    )
+
+
+@bp.post("/bukti/<int:evidence_id>")
+@require_role("manager")
+def review(evidence_id: int):
+    """Validate or reject a piece of evidence of an employee in scope (never one's own)."""
+    evidence = get_evidence(db.session, evidence_id) or abort(404)
+    person = db.session.get(User, evidence.user_id)
+    if not can_see_unit(db.session, current_user, person.unit_id):
+        abort(404)
+    if not can_manage_employee(db.session, current_user, person):
+        abort(403)
+    form = ReviewEvidenceForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        review_evidence(db.session, evidence, current_user,
+                        accept=form.decision.data == "validasi")
+    except EvidenceAlreadyReviewed:
+        flash(_("Bukti ini sudah ditinjau sebelumnya."), "error")
+    else:
+        db.session.commit()
+        flash(_("Bukti divalidasi.") if evidence.validated_at else _("Bukti ditolak."))
+    return redirect(url_for("manager.employee", nip=person.nip))
+
+
+@bp.get("/ekspor/<kind>.<fmt>")
+@require_role("manager")
+def export(kind: str, fmt: str):
+    """The unit report or the JP ledger of the scope as CSV (streamed) or XLSX."""
+    if kind not in ("laporan", "jp") or fmt not in ("csv", "xlsx"):
+        abort(404)
+    query, args = _query()
+    if kind == "laporan":
+        header, rows = REPORT_HEADER, iter_report_rows(db.session, query)
+    else:
+        header, rows = LEDGER_HEADER, iter_ledger_rows(db.session, query.root_unit_id,
+                                                       query.year)
+    scope = _SAFE_FILENAME.sub("-", args["unit"] or current_user.unit.code)
+    filename = f"{kind}-{scope}-{query.year}.{fmt}"
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    if fmt == "csv":
+        return Response(stream_with_context(iter_csv(header, rows)),
+                        mimetype="text/csv", headers=headers)
+    mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(xlsx_bytes(kind, header, rows), mimetype=mimetype, headers=headers)
+
+
+@bp.route("/penugasan", methods=["GET", "POST"])
+@require_role("manager")
+def assign():
+    """Assign a mandatory course with a due date to employees, a unit or a position."""
+    form = AssignCourseForm()
+    if form.validate_on_submit():
+        version = get_current_version(db.session, form.course.data.strip())
+        unit = get_unit(db.session, form.unit.data.strip()) if form.unit.data else None
+        position = (get_position(db.session, form.position.data.strip())
+                    if form.position.data else None)
+        scope = None if current_user.role == "admin" else subtree_ids(db.session,
+                                                                       current_user.unit_id)
+        nips = tuple("".join(ch for ch in line if ch.isdigit())
+                     for line in (form.nips.data or "").splitlines() if line.strip())
+        if version is None:
+            flash(_("Kursus tidak ditemukan."), "error")
+        elif (form.unit.data and (unit is None or not can_see_unit(
+                db.session, current_user, unit.id))) or (form.position.data and not position):
+            abort(404)
+        else:
+            target = AssignmentTarget(nips=nips, unit=unit,
+                                      with_subunits=form.with_subunits.data,
+                                      position_id=position.id if position else None)
+            try:
+                count = assign_course(db.session, version.course, target, form.due_on.data,
+                                      current_user, scope)
+            except AssignmentError:
+                flash(_("Pilih pegawai (NIP dalam lingkup Anda), unit, atau jabatan."), "error")
+            else:
+                db.session.commit()
+                flash(_("Kursus ditugaskan kepada %(n)s pegawai.", n=count))
+                return redirect(url_for("manager.assign"))
+    return render_template("manager/assign.html", form=form,
+                           courses=list_published(db.session))

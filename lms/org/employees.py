@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from typing import TextIO
 
 from sqlalchemy import select
@@ -10,12 +11,24 @@ from sqlalchemy.orm import Session
 
 from lms.auth.models import EMPLOYEE_TYPES, ROLES, User
 from lms.auth.nip import NipInvalid, normalise_nip
-from lms.org.models import Unit
+from lms.org.models import Position, Unit
 
-COLUMNS = ["nip", "name", "employee_type", "unit_code", "unit_name", "parent_unit_code", "role"]
+COLUMNS = ["nip", "name", "employee_type", "unit_code", "unit_name", "parent_unit_code", "role",
+           "position_code", "golongan", "supervisor_nip"]
 REQUIRED = ["nip", "name", "unit_code"]
 # Not an Argon2 hash, so no password matches until an admin sets one.
 UNUSABLE_PASSWORD = "!unset"
+# PNS: I/a to IV/e; PPPK: I to XVII.
+_PNS_GOLONGAN = re.compile(r"(?:I|II|III)/[a-d]|IV/[a-e]")
+_PPPK_GOLONGAN = {"I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII",
+                  "XIII", "XIV", "XV", "XVI", "XVII"}
+
+
+def valid_golongan(golongan: str, employee_type: str) -> bool:
+    """True when the golongan exists for the employee type (III/a for PNS, IX for PPPK)."""
+    if employee_type == "PPPK":
+        return golongan in _PPPK_GOLONGAN
+    return bool(_PNS_GOLONGAN.fullmatch(golongan))
 
 
 class EmployeeImportError(ValueError):
@@ -33,6 +46,8 @@ def import_employees_csv(session: Session, stream: TextIO) -> str:
     if missing:
         raise EmployeeImportError([f"line 1: missing column(s): {', '.join(missing)}"])
     units = {u.code: u for u in session.scalars(select(Unit))}
+    positions = {p.code: p for p in session.scalars(select(Position))}
+    known_nips = set(session.scalars(select(User.nip)))
     new_units: dict[str, tuple[str, str | None]] = {}
     rows, problems, seen = [], [], set()
     for row in reader:
@@ -50,7 +65,7 @@ def import_employees_csv(session: Session, stream: TextIO) -> str:
         except NipInvalid as exc:
             errors.append(str(exc))
             nip = ""
-        if nip in seen:
+        if nip and nip in seen:
             errors.append(f"NIP {nip} appears twice")
         seen.add(nip)
         code = data["unit_code"]
@@ -58,8 +73,20 @@ def import_employees_csv(session: Session, stream: TextIO) -> str:
             if not data["unit_name"]:
                 errors.append(f"unit {code} is new: unit_name is required")
             new_units[code] = (data["unit_name"], data["parent_unit_code"] or None)
+        if data["position_code"] and data["position_code"] not in positions:
+            errors.append(f"position {data['position_code']} does not exist")
+        golongan = data["golongan"]
+        if golongan and not valid_golongan(golongan, employee_type):
+            errors.append(f"golongan {golongan} is not valid for {employee_type}")
+        supervisor = "".join(ch for ch in data["supervisor_nip"] if ch.isdigit())
+        if data["supervisor_nip"] and supervisor == nip:
+            errors.append("an employee cannot be their own supervisor")
         problems.extend(f"line {line}: {e}" for e in errors)
-        rows.append((nip, data["name"], employee_type, code, role))
+        rows.append((nip, data["name"], employee_type, code, role, data["position_code"],
+                     golongan, supervisor, line))
+    for nip, *_rest, supervisor, line in rows:
+        if supervisor and supervisor not in known_nips and supervisor not in seen:
+            problems.append(f"line {line}: supervisor {supervisor} does not exist")
     for code, (_name, parent) in new_units.items():
         if parent and parent not in units and parent not in new_units:
             problems.append(f"unit {code}: parent unit {parent} does not exist")
@@ -74,17 +101,26 @@ def import_employees_csv(session: Session, stream: TextIO) -> str:
             name, parent = pending.pop(code)
             units[code] = Unit(code=code, name=name, parent=units.get(parent))
             session.add(units[code])
-    existing = {u.nip: u for u in session.scalars(select(User).where(
-        User.nip.in_([r[0] for r in rows])))}
+    wanted = [r[0] for r in rows] + [r[7] for r in rows if r[7]]
+    existing = {u.nip: u for u in session.scalars(select(User).where(User.nip.in_(wanted)))}
     created = updated = 0
-    for nip, name, employee_type, code, role in rows:
+    for nip, name, employee_type, code, role, position, golongan, _sup, _line in rows:
         user = existing.get(nip)
         if user is None:
-            session.add(User(nip=nip, name=name, employee_type=employee_type, unit=units[code],
-                             role=role, password_hash=UNUSABLE_PASSWORD))
+            user = existing[nip] = User(nip=nip, password_hash=UNUSABLE_PASSWORD)
+            session.add(user)
             created += 1
         else:
-            user.name, user.employee_type, user.unit, user.role = name, employee_type, units[code], role
             updated += 1
+        user.name, user.employee_type, user.unit, user.role = name, employee_type, units[code], role
+        # Empty optional columns leave what an admin set on the web unchanged.
+        if position:
+            user.position = positions[position]
+        if golongan:
+            user.golongan = golongan
+    session.flush()
+    for nip, *_rest, supervisor, _line in rows:
+        if supervisor:
+            existing[nip].supervisor_id = existing[supervisor].id
     session.flush()
     return f"{created} employee(s) created, {updated} updated, {len(new_units)} unit(s) created"

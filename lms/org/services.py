@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lms.org.models import Unit
+from lms.competency.models import Competency
+from lms.org.models import POSITION_TYPES, Position, PositionCompetency, Unit
 
 
 class UnitError(ValueError):
@@ -40,3 +41,50 @@ def subtree_ids(session: Session, unit_id: int) -> list[int]:
     tree = select(Unit.id).where(Unit.id == unit_id).cte("tree", recursive=True)
     tree = tree.union_all(select(Unit.id).where(Unit.parent_id == tree.c.id))
     return list(session.scalars(select(tree.c.id)))
+
+
+class PositionError(ValueError):
+    """A position cannot be created or changed as asked."""
+
+
+def get_position(session: Session, code: str) -> Position | None:
+    """The position with this code, or None."""
+    return session.scalar(select(Position).where(Position.code == code))
+
+
+def list_positions(session: Session) -> list[Position]:
+    """Every position, by name."""
+    return list(session.scalars(select(Position).order_by(Position.name, Position.code)))
+
+
+def save_position(session: Session, code: str, name: str, type_: str,
+                  required: dict[str, int]) -> Position:
+    """Create or update a position and replace its required competency levels."""
+    code, name = code.strip(), name.strip()
+    if not code or not name:
+        raise PositionError("code and name are required")
+    if type_ not in POSITION_TYPES:
+        raise PositionError(f"type must be one of {', '.join(POSITION_TYPES)}")
+    known = set(session.scalars(select(Competency.code)))
+    for competency, level in required.items():
+        if competency not in known:
+            raise PositionError(f"competency {competency} does not exist")
+        if not 1 <= level <= 5:
+            raise PositionError(f"level of {competency} must be 1 to 5")
+    position = get_position(session, code)
+    if position is None:
+        position = Position(code=code, name=name, type=type_)
+        session.add(position)
+    position.name, position.type = name, type_
+    by_code = {r.competency_code: r for r in position.requirements}
+    for competency, level in required.items():
+        if competency in by_code:
+            by_code[competency].level = level
+        else:
+            position.requirements.append(PositionCompetency(competency_code=competency,
+                                                            level=level))
+    for competency, requirement in by_code.items():
+        if competency not in required:
+            position.requirements.remove(requirement)
+    session.flush()
+    return position

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from lms.auth.models import User
 from lms.competency.models import JpLedgerEntry
+from lms.learning.models import Enrollment
+from lms.manager.models import CourseAssignment
 from lms.org.models import Unit
+from lms.timeutil import local_date, utcnow
 
 
 @dataclass(frozen=True)
@@ -54,10 +58,13 @@ class UnitReport:
     summary: ReportSummary
 
 
-def unit_report(session: Session, unit: Unit, year: int, targets: dict[str, int]) -> UnitReport:
+def unit_report(session: Session, unit: Unit, year: int, targets: dict[str, int],
+                today: date | None = None) -> UnitReport:
     """Per active employee of the unit's subtree: courses completed and JP in ``year``
-    against the target of their employee type (``targets`` maps "PNS"/"PPPK" to JP).
-    One query: a recursive CTE for the subtree joined to a GROUP BY over the JP ledger."""
+    against the target of their employee type (``targets`` maps "PNS"/"PPPK" to JP), and
+    mandatory courses past their due date on ``today`` and not completed.
+    One query: a recursive CTE for the subtree joined to GROUP BYs over the JP ledger and
+    the assignments."""
     tree = select(Unit.id).where(Unit.id == unit.id).cte("report_tree", recursive=True)
     tree = tree.union_all(select(Unit.id).where(Unit.parent_id == tree.c.id))
     ledger = (
@@ -70,12 +77,23 @@ def unit_report(session: Session, unit: Unit, year: int, targets: dict[str, int]
         .group_by(JpLedgerEntry.user_id)
         .subquery("ledger")
     )
+    overdue = (
+        select(CourseAssignment.user_id.label("user_id"), func.count().label("overdue"))
+        .outerjoin(Enrollment, and_(Enrollment.user_id == CourseAssignment.user_id,
+                                    Enrollment.course_id == CourseAssignment.course_id))
+        .where(CourseAssignment.due_on < (today or local_date(utcnow())),
+               Enrollment.completed_at.is_(None))
+        .group_by(CourseAssignment.user_id)
+        .subquery("overdue")
+    )
     rows = session.execute(
         select(User.nip, User.name, Unit.code, User.employee_type,
-               func.coalesce(ledger.c.courses, 0), func.coalesce(ledger.c.jp, 0))
+               func.coalesce(ledger.c.courses, 0), func.coalesce(ledger.c.jp, 0),
+               func.coalesce(overdue.c.overdue, 0))
         .join(Unit, Unit.id == User.unit_id)
         .join(tree, tree.c.id == User.unit_id)
         .outerjoin(ledger, ledger.c.user_id == User.id)
+        .outerjoin(overdue, overdue.c.user_id == User.id)
         .where(User.active.is_(True))
         .order_by(Unit.code, User.name, User.nip)
     ).all()
@@ -85,11 +103,9 @@ def unit_report(session: Session, unit: Unit, year: int, targets: dict[str, int]
             nip=nip, name=name, unit=code, employee_type=employee_type,
             courses_completed=int(courses), jp=int(jp),
             jp_target=targets.get(employee_type, default_target),
-            # Mandatory course assignments with due dates do not exist yet, so nothing can
-            # be overdue; this becomes a count of past-due assignments when they arrive.
-            overdue=0,
+            overdue=int(late),
         )
-        for nip, name, code, employee_type, courses, jp in rows
+        for nip, name, code, employee_type, courses, jp, late in rows
     ]
     summary = ReportSummary(len(employees), sum(row.met for row in employees))
     return UnitReport(unit, year, employees, summary)

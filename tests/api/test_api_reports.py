@@ -86,7 +86,8 @@ def test_profile_shape_evidence_and_jp(db, api_as, org, make_course):
     assert item["completed_at"].endswith("Z")
     assert rows["M.05"]["evidence"][0]["validated"] is False
     assert rows["M.01"] == {"code": "M.01", "name": "Integritas", "level": 0,
-                            "required_level": None, "evidence": []}
+                            "required_level": None, "validated_level": 0, "gap": 0,
+                            "evidence": []}
     last_year = api.get(f"/employees/{nip}/profile?year={THIS_YEAR - 1}").get_json()
     assert last_year["jp"] == {"year": THIS_YEAR - 1, "attained": 0, "target": 20, "met": False}
 

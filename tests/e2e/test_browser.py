@@ -2,59 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
-import threading
-
 import pytest
-from werkzeug.serving import make_server
 
 from tests.conftest import PASSWORD
+from tests.e2e.waits import heading_becomes as _heading_becomes
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM, DRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
-
-
-@pytest.fixture
-def live_server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture
-def browser(tmp_path):
-    if not (shutil.which(CHROMIUM) and shutil.which(DRIVER)):
-        pytest.fail("Chromium is missing: `make test` installs Debian's chromium and chromium-driver")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking", "--disable-sync",
-                 "--disable-component-update", "--window-size=390,900",
-                 f"--user-data-dir={tmp_path / 'profile'}"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(options=options, service=Service(DRIVER))
-    driver.implicitly_wait(5)
-    yield driver
-    driver.quit()
-
-
-def _heading_becomes(browser, text: str) -> bool:
-    """Wait for the next page: a click does not wait for the navigation it starts, and the
-    old document may vanish while it is being read."""
-    from selenium.webdriver.common.by import By
-    from selenium.common.exceptions import WebDriverException
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    WebDriverWait(browser, 10, ignored_exceptions=(WebDriverException,)).until(
-        lambda b: b.find_element(By.TAG_NAME, "h1").text.startswith(text))
-    return True
 
 
 def test_learner_takes_a_course_in_chromium(live_server, browser, make_user, make_course):

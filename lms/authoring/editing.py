@@ -1,0 +1,105 @@
+"""A package file as editor fields (front matter inputs + Markdown body) and back again."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lms.content import ContentError
+from lms.content.export import _scalar
+from lms.content.frontmatter import split_front_matter
+
+# Front matter keys edited through their own input, per kind of file (others stay YAML).
+FIELDS = {
+    "course": ("title", "summary", "jp", "language", "kind", "provider"),
+    "module": ("title", "summary"),
+    "lesson": ("title", "minutes", "id"),
+    "quiz": ("title", "id", "passing_score", "max_attempts", "time_limit_minutes", "shuffle",
+             "required", "scoring"),
+}
+NUMBER_KEYS = {"jp", "minutes", "passing_score", "max_attempts", "time_limit_minutes"}
+BOOLEAN_KEYS = {"shuffle", "required"}
+_INTEGER = re.compile(r"^-?\d+$")
+
+
+def file_kind(path: str) -> str:
+    """``course``, ``module``, ``quiz`` or ``lesson`` by the file's place in the package."""
+    if path == "course.md":
+        return "course"
+    if path.endswith("/module.md"):
+        return "module"
+    return "quiz" if path.endswith(".quiz.md") else "lesson"
+
+
+@dataclass
+class EditorFile:
+    """The editable parts of one file; ``raw`` when its front matter cannot be split."""
+
+    kind: str
+    values: dict[str, str] = field(default_factory=dict)
+    extra: str = ""
+    body: str = ""
+    raw: bool = False
+
+
+def split_file(path: str, text: str) -> EditorFile:
+    """Break a file's text into field values, the remaining YAML and the body."""
+    kind = file_kind(path)
+    fm = split_front_matter(text, path, errors := [])
+    if errors or not fm.valid:
+        return EditorFile(kind, raw=True, body=text)
+    lines = text.split("\n")
+    closing = fm.body_line - 2  # index of the closing ---
+    starts = sorted((line - 1, key) for key, line in fm.key_lines.items())
+    extra: list[str] = []
+    for n, (start, key) in enumerate(starts):
+        end = starts[n + 1][0] if n + 1 < len(starts) else closing
+        if key not in FIELDS[kind]:
+            extra.extend(lines[start:end])
+    values = {}
+    for key in FIELDS[kind]:
+        value = fm.data.get(key)
+        values[key] = "" if value is None else (
+            str(value).lower() if isinstance(value, bool) else str(value))
+    return EditorFile(kind, values, "\n".join(extra).strip("\n"), fm.body.strip("\n"))
+
+
+def compose_file(kind: str, values: dict[str, str], extra: str, body: str) -> str:
+    """The file text for field values, extra YAML and body (the inverse of ``split_file``)."""
+    head = []
+    for key in FIELDS[kind]:
+        value = (values.get(key) or "").strip()
+        if not value:
+            continue
+        if key in NUMBER_KEYS and _INTEGER.match(value):
+            head.append(f"{key}: {int(value)}")
+        elif key in BOOLEAN_KEYS and value in ("true", "false"):
+            head.append(f"{key}: {value}")
+        else:
+            head.append(f"{key}: {_scalar(value)}")
+    extra = extra.replace("\r\n", "\n").strip("\n")
+    if extra:
+        head.append(extra)
+    body = body.replace("\r\n", "\n").strip("\n")
+    text = "---\n" + "".join(f"{line}\n" for line in head) + "---\n"
+    return text + (body + "\n" if body else "")
+
+
+def errors_by_field(path: str, text: str, errors: list[ContentError]) -> dict[str, list[str]]:
+    """This file's errors keyed by the editor field they belong to ("" for the whole file)."""
+    fm = split_front_matter(text, path, [])
+    by_line = {line: key for key, line in fm.key_lines.items()}
+    kind = file_kind(path)
+    placed: dict[str, list[str]] = {}
+    for error in errors:
+        if error.file != path:
+            continue
+        key = by_line.get(error.line, "")
+        if key and key not in FIELDS[kind]:
+            key = "extra"
+        elif not key and fm.valid and error.line >= fm.body_line:
+            key = "body"
+        elif not key and fm.valid and error.line > 1:
+            key = "extra"
+        placed.setdefault(key, []).append(f"{error.file}:{error.line}: {error.message}")
+    return placed

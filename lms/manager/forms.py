@@ -1,0 +1,26 @@
+"""Forms of the manager's pages."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, StringField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, Optional
+
+
+class ReviewEvidenceForm(FlaskForm):
+    """Validate or reject one piece of competency evidence (CSRF-protected); the two submit
+    buttons send ``decision``."""
+
+    decision = StringField(validators=[AnyOf(["validasi", "tolak"])])
+
+
+class AssignCourseForm(FlaskForm):
+    """Assign a course with a due date to NIPs, a unit or a position."""
+
+    course = StringField(_l("Kursus (slug)"), validators=[DataRequired()])
+    due_on = DateField(_l("Tenggat"), validators=[DataRequired()])
+    nips = TextAreaField(_l("NIP pegawai (satu per baris)"), validators=[Optional()])
+    unit = StringField(_l("Atau kode unit"), validators=[Optional()])
+    with_subunits = BooleanField(_l("Termasuk sub-unit"))
+    position = StringField(_l("Atau kode jabatan"), validators=[Optional()])

@@ -1,0 +1,58 @@
+"""Mandatory training: assigning by NIP, unit (with or without sub-units) and position."""
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from lms.manager.models import CourseAssignment
+from lms.timeutil import local_date, utcnow
+
+TODAY = local_date(utcnow())
+
+
+def _count(db):
+    return db.session.scalar(select(func.count()).select_from(CourseAssignment))
+
+
+def _assign(client, **data):
+    form = {"course": "kursus-uji", "due_on": (TODAY + timedelta(days=7)).isoformat(), **data}
+    return client.post("/atasan/penugasan", data=form)
+
+
+def test_assign_routes_scope(app, db, org, login, make_course):
+    make_course()
+    for who, status in {"learner_a": 403, "manager_b": 404}.items():
+        client = app.test_client()
+        login(org[who], target=client)
+        assert client.get("/atasan/penugasan").status_code == (403 if status == 403 else 200)
+        assert _assign(client, unit="SEK-A1").status_code == status
+    # A NIP of another unit is refused, and nothing is assigned.
+    client = app.test_client()
+    login(org["manager_b"], target=client)
+    page = _assign(client, nips=org["learner_a1"].nip, follow_redirects=True)
+    assert _count(db) == 0 and "dalam lingkup Anda" in page.get_data(as_text=True)
+
+
+def test_assign_by_unit_position_and_nip(db, client, org, login, make_course):
+    make_course()
+    login(org["manager_root"])
+    assert _assign(client, unit="BID-A").status_code == 302
+    assert _count(db) == 2  # Kabid A and Budi, not Citra of the sub-unit
+    assert _assign(client, unit="BID-A", with_subunits="y").status_code == 302
+    assert _count(db) == 3
+    _assign(client, position="PRAKOM", due_on=(TODAY - timedelta(days=1)).isoformat())
+    assert _count(db) == 3  # Citra's assignment re-dated, not duplicated
+    _assign(client, nips=f"{org['learner_b'].nip}\n")
+    assert _count(db) == 4
+
+
+def test_learner_sees_assigned_and_overdue(app, db, client, org, login, make_course):
+    make_course()
+    login(org["manager_a"])
+    _assign(client, nips=org["learner_a1"].nip, due_on=(TODAY - timedelta(days=2)).isoformat())
+    html = client.get("/atasan/").get_data(as_text=True)
+    assert "1 pegawai punya pelatihan wajib yang lewat tenggat" in html
+    learner = app.test_client()
+    login(org["learner_a1"], target=learner)
+    html = learner.get("/").get_data(as_text=True)
+    assert "Pelatihan wajib" in html and "lewat tenggat" in html
