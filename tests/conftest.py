@@ -137,6 +137,26 @@ def make_user(db, make_unit):
 
 
 @pytest.fixture
+def org_tree(make_unit, make_user):
+    """Dinas (root) > Bidang A > Seksi A1, and Bidang B beside Bidang A, with managers at
+    each level, learners and an admin."""
+    root = make_unit("DINAS", "Dinas Kominfo")
+    a = make_unit("BID-A", "Bidang A", parent="DINAS")
+    a1 = make_unit("SEK-A1", "Seksi A1", parent="BID-A")
+    b = make_unit("BID-B", "Bidang B", parent="DINAS")
+    return {
+        "root": root, "a": a, "a1": a1, "b": b,
+        "manager_root": make_user("manager", root, name="Kepala Dinas"),
+        "manager_a": make_user("manager", a, name="Kabid A"),
+        "manager_b": make_user("manager", b, name="Kabid B"),
+        "learner_a": make_user("learner", a, name="Budi"),
+        "learner_a1": make_user("learner", a1, name="Citra"),
+        "learner_b": make_user("learner", b, name="Dewi"),
+        "admin": make_user("admin", b, name="Admin"),
+    }
+
+
+@pytest.fixture
 def login(client):
     def do(user, password: str = PASSWORD, target=None):
         return (target or client).post("/masuk", data={"nip": user.nip, "password": password})

@@ -18,22 +18,9 @@ THIS_YEAR = local_date(utcnow()).year
 
 
 @pytest.fixture
-def org(db, make_unit, make_user):
+def org(db, org_tree):
     """Dinas (root) > Bidang A > Seksi A1, and Bidang B beside Bidang A."""
-    root = make_unit("DINAS", "Dinas Kominfo")
-    a = make_unit("BID-A", "Bidang A", parent="DINAS")
-    a1 = make_unit("SEK-A1", "Seksi A1", parent="BID-A")
-    b = make_unit("BID-B", "Bidang B", parent="DINAS")
-    people = {
-        "root": root, "a": a, "a1": a1, "b": b,
-        "manager_root": make_user("manager", root, name="Kepala Dinas"),
-        "manager_a": make_user("manager", a, name="Kabid A"),
-        "manager_b": make_user("manager", b, name="Kabid B"),
-        "learner_a": make_user("learner", a, name="Budi"),
-        "learner_a1": make_user("learner", a1, name="Citra"),
-        "learner_b": make_user("learner", b, name="Dewi"),
-        "admin": make_user("admin", b, name="Admin"),
-    }
+    people = dict(org_tree)
     position = save_position(db.session, "PRAKOM", "Pranata Komputer", "fungsional",
                              {"M.03": 3, "M.05": 2, "T.01": 2})
     people["learner_a1"].position = position
