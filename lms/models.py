@@ -2,7 +2,8 @@
 
 from lms.auth.models import ApiToken, LoginFailure, User
 from lms.authoring.models import CourseDraft, CourseFeedback, CourseOwner, DraftAsset
-from lms.competency.models import Competency, CompetencyEvidence, JpLedgerEntry
+from lms.competency.models import (Competency, CompetencyEvidence, CompetencyLevel,
+                                   ExternalTraining, JpLedgerEntry)
 from lms.courses.models import Course, CourseAsset, CourseCompetency, CourseVersion, Item, Module
 from lms.learning.models import Enrollment, LessonCompletion
 from lms.manager.models import CourseAssignment
@@ -11,8 +12,8 @@ from lms.quizzes.models import Attempt
 from lms.xapi.models import XapiStatement
 
 __all__ = [
-    "ApiToken", "Attempt", "Competency", "CompetencyEvidence", "Course", "CourseAsset",
-    "CourseAssignment", "CourseCompetency", "CourseVersion", "Enrollment", "Item",
+    "ApiToken", "Attempt", "Competency", "CompetencyEvidence", "CompetencyLevel", "Course", "CourseAsset",
+    "CourseAssignment", "CourseCompetency", "CourseVersion", "Enrollment", "ExternalTraining", "Item",
     "JpLedgerEntry", "LessonCompletion", "LoginFailure", "Module", "Position",
     "PositionCompetency", "Unit", "User", "XapiStatement",
 ]
