@@ -97,10 +97,13 @@ def export(slug: str, dest: str) -> None:
 def seed_demo() -> None:
     """Create the demo organisation and accounts (idempotent)."""
     from lms.demo import seed
+    from lms.demo_activity import seed_activity
 
     created = seed(db.session)
+    history = seed_activity(db.session)
     db.session.commit()
-    click.echo(f"demo data ready ({created} accounts created)")
+    click.echo(f"demo data ready ({created} accounts created"
+               f"{', learning history added' if history else ''})")
 
 
 users = AppGroup("users", help="Manage users.")

@@ -1,0 +1,37 @@
+"""`lms seed-demo` after the starter courses gives the demo manager true answers to show:
+JP earned by completing courses, work in progress and an overdue mandatory course."""
+
+from sqlalchemy import func, select
+
+from lms.competency.models import JpLedgerEntry
+from lms.demo import DEMO_PASSWORD
+from lms.learning.models import Enrollment
+from lms.manager.models import CourseAssignment
+
+MANAGER = "198204102008011003"
+
+
+def _counts(db):
+    return tuple(db.session.scalar(select(func.count()).select_from(model))
+                 for model in (Enrollment, JpLedgerEntry, CourseAssignment))
+
+
+def test_demo_history_is_real_and_added_once(runner, db, client, starter_courses):
+    result = runner.invoke(args=["lms", "seed-demo"])
+    assert result.exit_code == 0 and "learning history added" in result.output
+    enrollments, ledger, assignments = _counts(db)
+    assert (enrollments, ledger) == (6, 3) and assignments >= 4
+    assert runner.invoke(args=["lms", "seed-demo"]).exit_code == 0
+    assert _counts(db) == (enrollments, ledger, assignments)
+
+    client.post("/masuk", data={"nip": MANAGER, "password": DEMO_PASSWORD})
+    page = client.get("/atasan/").get_data(as_text=True)
+    assert "Rina Marlina" in page and "8 / 20" in page
+    # Everyone in Dukcapil but Rina (who completed it) is overdue on the mandatory course.
+    assert "3 pegawai punya pelatihan wajib yang lewat tenggat" in page
+
+
+def test_demo_history_waits_for_the_courses(runner, db):
+    result = runner.invoke(args=["lms", "seed-demo"])
+    assert result.exit_code == 0 and "learning history" not in result.output
+    assert _counts(db) == (0, 0, 0)
