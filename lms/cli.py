@@ -96,11 +96,13 @@ def export(slug: str, dest: str) -> None:
 @lms_group.command("seed-demo")
 def seed_demo() -> None:
     """Create the demo organisation and accounts (idempotent)."""
+    from lms.competency.uploads import CertificateStore
     from lms.demo import seed
-    from lms.demo_activity import seed_activity
+    from lms.demo_activity import seed_activity, seed_owners
 
     created = seed(db.session)
-    history = seed_activity(db.session)
+    seed_owners(db.session)
+    history = seed_activity(db.session, CertificateStore.from_config(current_app.config))
     db.session.commit()
     click.echo(f"demo data ready ({created} accounts created"
                f"{', learning history added' if history else ''})")
@@ -130,6 +132,28 @@ def users_create(nip, name, role, unit_code, employee_type, password_stdin) -> N
         _fail([str(exc)])
     db.session.commit()
     click.echo(f"user {user.nip} created")
+    if not password_stdin:
+        click.echo(f"password: {password}")
+
+
+@users.command("set-password")
+@click.argument("nip")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def users_set_password(nip: str, password_stdin: bool) -> None:
+    """Set a user's password and end their sessions; generated and printed without stdin."""
+    from lms.admin.services import AdminError, get_employee, set_password
+
+    user = get_employee(db.session, nip)
+    if user is None:
+        _fail([f"no user with NIP {nip}"])
+    password = (sys.stdin.readline().rstrip("\n") if password_stdin
+                else secrets.token_urlsafe(12))
+    try:
+        set_password(db.session, user, password, password)
+    except AdminError as exc:
+        _fail([str(exc)])
+    db.session.commit()
+    click.echo(f"password of {user.nip} set; their sessions ended")
     if not password_stdin:
         click.echo(f"password: {password}")
 
@@ -173,6 +197,51 @@ def import_employees(file: str, dry_run: bool) -> None:
     else:
         db.session.commit()
         click.echo(summary)
+
+
+framework = AppGroup("framework", help="The competency framework as CSV.")
+lms_group.add_command(framework)
+
+
+@framework.command("export")
+@click.argument("file", required=False, type=click.Path(dir_okay=False, allow_dash=True))
+def framework_export(file: str | None) -> None:
+    """Write the competency framework as CSV to FILE (standard output without one)."""
+    from lms.competency.framework import export_framework_csv
+
+    if not file or file == "-":
+        export_framework_csv(db.session, sys.stdout)
+        return
+    try:
+        with open(file, "w", encoding="utf-8", newline="") as fh:
+            count = export_framework_csv(db.session, fh)
+    except OSError as exc:
+        _fail([f"{file}: {exc.strerror}"])
+    click.echo(f"{count} competencies written to {file}", err=True)
+
+
+@framework.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Validate and report without changing anything.")
+def framework_import(file: str, dry_run: bool) -> None:
+    """Add or update competencies from a CSV file (all or nothing)."""
+    from lms.competency.framework import FrameworkError, import_framework_csv
+
+    try:
+        with open(file, encoding="utf-8-sig", newline="") as fh:
+            summary = import_framework_csv(db.session, fh)
+    except UnicodeDecodeError:
+        db.session.rollback()
+        _fail([f"{file}: not UTF-8 text"])
+    except FrameworkError as exc:
+        db.session.rollback()
+        _fail([str(p) for p in exc.problems])
+    if dry_run:
+        db.session.rollback()
+        click.echo(f"dry run: {summary} (nothing changed)")
+    else:
+        db.session.commit()
+        click.echo(str(summary))
 
 
 token = AppGroup("token", help="API tokens.")

@@ -27,6 +27,7 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_WINDOW_SECONDS": 15 * 60,
     "QUIZ_TIME_GRACE_SECONDS": 60,
     "UPLOAD_FOLDER": None,  # default: instance/uploads
+    "EVIDENCE_MAX_BYTES": 5 * 1024 * 1024,  # largest certificate scan of an outside training
     "PROXY_COUNT": 0,  # number of reverse proxies in front of the app (X-Forwarded-* trusted)
     "BASE_URL": "http://127.0.0.1:5000",  # public address; xAPI activity ids are built on it
     "XAPI_ENDPOINT": None,  # LRS base URL for `lms xapi-forward`, e.g. https://lrs.example/xapi

@@ -4,13 +4,18 @@ to show. Runs once: nothing is added when any demo learner has already enrolled.
 
 from __future__ import annotations
 
-from datetime import timedelta
+import io
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lms.auth.models import User
+from lms.authoring.services import add_owner
+from lms.competency.external import (ExternalTrainingInput, record_external_training,
+                                     review_external_training)
+from lms.competency.uploads import CertificateStore
 from lms.content import Quiz
 from lms.courses.importer import quiz_from_item
 from lms.courses.models import CourseVersion
@@ -22,16 +27,18 @@ from lms.org.services import get_unit
 from lms.quizzes.services import submit_attempt
 from lms.timeutil import local_date, utcnow
 
+RINA, ANDI = "198509252010012004", "199103052015031005"
 # nip → (courses completed, course left halfway)
 HISTORY = {
-    "198509252010012004": (("layanan-publik-digital", "komunikasi-publik"),
-                           "manajemen-waktu"),
+    RINA: (("layanan-publik-digital", "komunikasi-publik"), "manajemen-waktu"),
     "199207142019032006": (("manajemen-waktu",), "layanan-publik-digital"),
     "199512012023211007": ((), "layanan-publik-digital"),
 }
 MANAGER = "198204102008011003"
+TRAINER = "197806202003122002"
 # Dukcapil made the digital-service course mandatory for the whole office, due last month.
 MANDATORY = ("layanan-publik-digital", "DUKCAPIL", -30)
+STARTER_SLUGS = ("komunikasi-publik", "layanan-publik-digital", "manajemen-waktu")
 
 
 def correct_answers(quiz: Quiz) -> dict[str, Any]:
@@ -60,11 +67,70 @@ def _take(session: Session, user: User, version: CourseVersion, *, halfway: bool
             complete_course_if_done(session, user, version)
 
 
-def seed_activity(session: Session) -> bool:
+def certificate_pdf(text: str) -> bytes:
+    """A one-page PDF saying ``text`` (ASCII), as a scanned certificate would be."""
+    stream = f"BT /F1 18 Tf 60 760 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref)
+    return bytes(out)
+
+
+def seed_owners(session: Session) -> None:
+    """Make the demo trainer an owner of every starter course that is imported."""
+    trainer = session.scalar(select(User).where(User.nip == TRAINER))
+    for slug in STARTER_SLUGS:
+        version = get_current_version(session, slug)
+        if trainer and version:
+            add_owner(session, version.course, trainer)
+
+
+def _outside_training(session: Session, users: dict[str, User], store: CertificateStore,
+                      today: date) -> None:
+    """Rina's validated classroom training (it brings her to the JP target) and Andi's
+    seminar awaiting his manager's validation."""
+    # Earlier this year (on 1 January itself: that day), never in the future.
+    bimtek_end = max(date(today.year, 1, 1), today - timedelta(days=20))
+    seminar_day = max(date(today.year, 1, 1), today - timedelta(days=10))
+    bimtek = ExternalTrainingInput(
+        kind="bimbingan teknis", title="Bimtek Pelayanan Administrasi Kependudukan",
+        provider="Ditjen Dukcapil Kemendagri", started_on=bimtek_end - timedelta(days=2),
+        ended_on=bimtek_end, jp=12,
+        certificate_number=f"DUKCAPIL/BIMTEK/{today.year}/0117",
+        competency_code="M.05", level=2)
+    seminar = ExternalTrainingInput(
+        kind="seminar/konferensi", title="Seminar Keamanan Data Pribadi dalam Layanan Publik",
+        provider="Diskominfo Provinsi", started_on=seminar_day,
+        ended_on=seminar_day, jp=3,
+        certificate_number=f"DISKOMINFO/SEM/{today.year}/0452")
+    rina, andi = users[RINA], users[ANDI]
+    for person, data in ((rina, bimtek), (andi, seminar)):
+        pdf = io.BytesIO(certificate_pdf(f"Sertifikat: {person.nip}"))
+        training = record_external_training(session, person, person, data, pdf, store=store,
+                                            today=today)
+        if person is rina:
+            review_external_training(session, training, users[MANAGER], accept=True)
+
+
+def seed_activity(session: Session, store: CertificateStore) -> bool:
     """Add the demo history once; False when it exists already or courses are missing."""
-    users = {u.nip: u for u in session.scalars(
-        select(User).where(User.nip.in_([*HISTORY, MANAGER])))}
-    if len(users) < len(HISTORY) + 1 or session.scalar(
+    people = {*HISTORY, MANAGER, ANDI}
+    users = {u.nip: u for u in session.scalars(select(User).where(User.nip.in_(people)))}
+    if len(users) < len(people) or session.scalar(
             select(Enrollment.id).where(Enrollment.user_id.in_(
                 [users[nip].id for nip in HISTORY])).limit(1)) is not None:
         return False
@@ -76,9 +142,11 @@ def seed_activity(session: Session) -> bool:
         for slug in done:
             _take(session, users[nip], versions[slug], halfway=False)
         _take(session, users[nip], versions[half], halfway=True)
+    today = local_date(utcnow())
     slug, unit_code, days = MANDATORY
     assign_course(session, versions[slug].course,
                   AssignmentTarget(unit=get_unit(session, unit_code), with_subunits=True),
-                  local_date(utcnow()) + timedelta(days=days), users[MANAGER], None)
+                  today + timedelta(days=days), users[MANAGER], None)
+    _outside_training(session, users, store, today)
     session.flush()
     return True

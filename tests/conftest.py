@@ -6,11 +6,12 @@ from __future__ import annotations
 import itertools
 import os
 import textwrap
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from flask import g
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from lms import create_app
 from lms.auth.services import create_user
@@ -102,6 +103,27 @@ def runner(app):
     return app.test_cli_runner()
 
 
+@pytest.fixture
+def page_queries(db):
+    """GET a page (it must answer 200); returns the SQL statements it ran and its text."""
+
+    def get(client, path: str) -> tuple[int, str]:
+        statements = []
+
+        def count(*_args):
+            statements.append(1)
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            response = client.get(path)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        assert response.status_code == 200, path
+        return len(statements), response.get_data(as_text=True)
+
+    return get
+
+
 _seq = itertools.count(1)
 
 
@@ -109,7 +131,10 @@ def valid_nip(employee_type: str = "PNS") -> str:
     """A fresh NIP that passes validation (PPPK numbers get a non-month in digits 13-14)."""
     n = next(_seq)
     middle = "202121" if employee_type == "PPPK" else "201501"
-    return f"19900101{middle}1{n:03d}"
+    # 998 sequence numbers per birth day, then the next day, so a run never runs out; tests
+    # use sequence 999 for a NIP nobody has.
+    birth = date(1990, 1, 1) + timedelta(days=n // 998)
+    return f"{birth:%Y%m%d}{middle}1{n % 998 + 1:03d}"
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ JP earned by completing courses, work in progress and an overdue mandatory cours
 
 from sqlalchemy import func, select
 
-from lms.competency.models import JpLedgerEntry
+from lms.competency.models import ExternalTraining, JpLedgerEntry
 from lms.demo import DEMO_PASSWORD
 from lms.learning.models import Enrollment
 from lms.manager.models import CourseAssignment
@@ -20,15 +20,27 @@ def test_demo_history_is_real_and_added_once(runner, db, client, starter_courses
     result = runner.invoke(args=["lms", "seed-demo"])
     assert result.exit_code == 0 and "learning history added" in result.output
     enrollments, ledger, assignments = _counts(db)
-    assert (enrollments, ledger) == (6, 3) and assignments >= 4
+    # 3 completed courses and Rina's validated classroom training; Andi's seminar is pending.
+    assert (enrollments, ledger) == (6, 4) and assignments >= 4
+    assert db.session.scalar(select(func.count()).select_from(ExternalTraining)) == 2
     assert runner.invoke(args=["lms", "seed-demo"]).exit_code == 0
     assert _counts(db) == (enrollments, ledger, assignments)
 
     client.post("/masuk", data={"nip": MANAGER, "password": DEMO_PASSWORD})
     page = client.get("/atasan/").get_data(as_text=True)
-    assert "Rina Marlina" in page and "8 / 20" in page
+    assert "Rina Marlina" in page and "20 / 20" in page and "8 / 20" not in page
+    assert "Siti Rahmawati" in page and "4 / 20" in page
     # Everyone in Dukcapil but Rina (who completed it) is overdue on the mandatory course.
     assert "3 pegawai punya pelatihan wajib yang lewat tenggat" in page
+
+
+def test_demo_trainer_owns_the_starter_courses(runner, db, client, starter_courses):
+    assert runner.invoke(args=["lms", "seed-demo"]).exit_code == 0
+    client.post("/masuk", data={"nip": "197806202003122002", "password": DEMO_PASSWORD})
+    page = client.get("/pengajar/").get_data(as_text=True)
+    assert all(title in page for title in (
+        "Layanan Publik Digital", "Komunikasi Publik yang Efektif", "Manajemen Waktu bagi ASN"))
+    assert client.get("/pengajar/kursus/layanan-publik-digital").status_code == 200
 
 
 def test_demo_history_waits_for_the_courses(runner, db):

@@ -91,8 +91,19 @@ SCHEMAS: dict[str, Any] = {
     "CourseProgress": _object({"slug": STR, "title": STR,
                                "percent": {"type": "integer", "minimum": 0, "maximum": 100},
                                "completed_at": _nullable(DATETIME)}),
-    "Evidence": _object({"course": {"type": "string", "description": "course slug"},
-                         "version": INT, "completed_at": DATETIME, "score": _nullable(NUM),
+    "OutsideTraining": _object({
+        "title": STR, "provider": STR,
+        "kind": {"type": "string", "description": "e.g. pelatihan klasikal, seminar/konferensi, "
+                                                  "bimbingan teknis, coaching, mentoring"},
+        "certificate_number": STR}),
+    "Evidence": _object({"course": {**_nullable(STR),
+                                    "description": "course slug; null for outside training"},
+                         "version": {**_nullable(INT),
+                                     "description": "course version; null for outside training"},
+                         "training": {**_nullable(_ref("OutsideTraining")),
+                                      "description": "the validated outside training this "
+                                                     "evidence comes from; null for a course"},
+                         "completed_at": DATETIME, "score": _nullable(NUM),
                          "level": INT, "validated": BOOL,
                          "status": {"type": "string",
                                     "enum": ["pending", "validated", "rejected"]},
@@ -121,6 +132,17 @@ SCHEMAS: dict[str, Any] = {
                                "unit": {"type": "string", "description": "unit code"},
                                "courses_completed": INT, "jp": INT, "jp_target": INT,
                                "met": BOOL, "overdue": INT}),
+    "NeedCourse": _object({"slug": STR, "title": STR, "jp": INT, "level": INT,
+                           "helps": {**INT, "description": "employees it raises"},
+                           "closes": {**INT, "description": "employees it brings to the "
+                                                            "required level"},
+                           "completed": INT, "in_progress": INT}),
+    "CompetencyNeed": _object({"code": STR, "name": STR,
+                               "total_gap": {**INT, "description": "levels missing, summed"},
+                               "employees_below": INT, "highest_required": INT,
+                               "courses": _array(_ref("NeedCourse"))}),
+    "UnitNeeds": _object({"unit": _ref("Unit"), "employees": INT,
+                          "needs": _array(_ref("CompetencyNeed"))}),
     "UnitReport": _object({
         "unit": _ref("Unit"), "year": INT, "employees": _array(_ref("ReportEmployee")),
         "summary": _object({"employees": INT, "met": INT,
@@ -198,6 +220,13 @@ PATHS: dict[str, Any] = {
         description="Managers and admins only (403 otherwise); a unit outside the caller's "
                     "subtree answers 404. CSV cells that would start a formula get a leading "
                     "apostrophe.")},
+    "/units/{code}/needs": {"get": _operation(
+        "Training needs: competencies by total gap in a unit subtree, and the courses that "
+        "close them", _json(_ref("UnitNeeds"), "The needs, largest gap first"),
+        errors=(403, 404), params=("code",),
+        description="Managers and admins only (403 otherwise); a unit outside the caller's "
+                    "subtree answers 404. A competency without courses is one no published "
+                    "course develops far enough.")},
     "/openapi.json": {"get": {
         "summary": "This document", "security": [],
         "responses": {"200": _json({"type": "object"}, "OpenAPI 3.1 document")}}},

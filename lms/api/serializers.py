@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-import csv
-import io
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
 from lms.auth.models import User
+from lms.competency.models import CompetencyEvidence
 from lms.competency.services import JpSummary, ProfileRow
 from lms.content import Quiz
 from lms.courses.models import CourseVersion, Item
 from lms.learning.services import Progress
+from lms.manager.needs import TrainingNeeds
 from lms.org.models import Unit
 from lms.quizzes.models import Attempt
 from lms.quizzes.services import QuizStatus
+from lms.reports.exports import iter_csv
 from lms.reports.services import UnitReport
 
 REPORT_COLUMNS = ("nip", "name", "unit", "courses_completed", "jp", "jp_target", "met", "overdue")
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -116,6 +116,23 @@ def progress_json(version: CourseVersion, progress: Progress) -> dict[str, Any]:
             "completed_at": iso(progress.completed_at)}  # type: ignore[arg-type]
 
 
+def evidence_json(evidence: CompetencyEvidence) -> dict[str, Any]:
+    """One piece of evidence: from a course (``course`` is its slug) or from a validated
+    outside training (``course`` is null and ``training`` says what it was)."""
+    training = evidence.external_training
+    return {
+        "course": evidence.course.slug if evidence.course else None,
+        "version": evidence.version_number,
+        "training": {"title": training.title, "provider": training.provider,
+                     "kind": training.kind,
+                     "certificate_number": training.certificate_number} if training else None,
+        "completed_at": iso(evidence.completed_at), "score": evidence.score,
+        "level": evidence.level, "validated": evidence.validated_at is not None,
+        "status": evidence.status, "validated_at": iso(evidence.validated_at),
+        "validated_by": evidence.validated_by.nip if evidence.validated_by else None,
+    }
+
+
 def profile_json(employee: User, rows: list[ProfileRow], jp: JpSummary) -> dict[str, Any]:
     """An employee's competency profile and JP for a year."""
     return {
@@ -129,14 +146,7 @@ def profile_json(employee: User, rows: list[ProfileRow], jp: JpSummary) -> dict[
                 "code": row.competency.code, "name": row.competency.name, "level": row.level,
                 "required_level": row.required_level, "validated_level": row.validated_level,
                 "gap": row.gap,
-                "evidence": [
-                    {"course": e.course.slug, "version": e.version_number,
-                     "completed_at": iso(e.completed_at), "score": e.score, "level": e.level,
-                     "validated": e.validated_at is not None, "status": e.status,
-                     "validated_at": iso(e.validated_at),
-                     "validated_by": e.validated_by.nip if e.validated_by else None}
-                    for e in row.evidence
-                ],
+                "evidence": [evidence_json(e) for e in row.evidence],
             }
             for row in rows
         ],
@@ -159,20 +169,23 @@ def report_json(report: UnitReport) -> dict[str, Any]:
     }
 
 
-def report_csv(report: UnitReport) -> str:
-    """The employees of a unit report as CSV with a header row, safe to open in a
+def report_csv(report: UnitReport) -> Iterator[str]:
+    """The employees of a unit report as streamed CSV with a header row, safe to open in a
     spreadsheet: a text cell that would start a formula gets a leading apostrophe."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(REPORT_COLUMNS)
-    for row in report_json(report)["employees"]:
-        writer.writerow([_csv_cell(row[column]) for column in REPORT_COLUMNS])
-    return out.getvalue()
+    rows = report_json(report)["employees"]
+    return iter_csv(list(REPORT_COLUMNS), ([row[c] for c in REPORT_COLUMNS] for row in rows))
 
 
-def _csv_cell(value: Any) -> Any:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
+def needs_json(unit: Unit, needs: TrainingNeeds) -> dict[str, Any]:
+    """The training needs of a unit subtree: competencies by total gap, with their courses."""
+    return {
+        "unit": {"code": unit.code, "name": unit.name},
+        "employees": needs.employees,
+        "needs": [{
+            "code": n.code, "name": n.name, "total_gap": n.total_gap,
+            "employees_below": n.employees, "highest_required": n.highest_required,
+            "courses": [{"slug": c.slug, "title": c.title, "jp": c.jp, "level": c.level,
+                         "helps": c.helps, "closes": c.closes, "completed": c.completed,
+                         "in_progress": c.in_progress} for c in n.courses],
+        } for n in needs.needs],
+    }

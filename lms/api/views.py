@@ -29,6 +29,8 @@ from lms.learning.services import (
     list_enrollments,
     progress_by_course,
 )
+from lms.manager.needs import get_training_needs
+from lms.org.models import Unit
 from lms.org.services import get_unit
 from lms.quizzes.services import AttemptLimitReached, InvalidAnswers, get_status, submit_attempt
 from lms.reports.services import unit_report
@@ -234,6 +236,13 @@ def profile(nip: str):
     return jsonify(out.profile_json(employee, get_profile(db.session, employee), jp))
 
 
+def _unit_in_scope(code: str) -> Unit:
+    unit = get_unit(db.session, code)
+    if unit is None or not can_see_unit(db.session, g.api_user, unit.id):
+        raise ApiProblem(404, f"unit {code} does not exist or is not in your scope", "not_found")
+    return unit
+
+
 @bp.get("/units/<code>/report")
 @token_required
 @require_api_role("manager", "admin")
@@ -243,9 +252,7 @@ def report(code: str):
     fmt = request.args.get("format", "json")
     if fmt not in ("json", "csv"):
         raise ApiProblem(400, "format must be json or csv", "invalid_format")
-    unit = get_unit(db.session, code)
-    if unit is None or not can_see_unit(db.session, g.api_user, unit.id):
-        raise ApiProblem(404, f"unit {code} does not exist or is not in your scope", "not_found")
+    unit = _unit_in_scope(code)
     config = current_app.config
     targets = {"PNS": config["JP_TARGET_PNS"], "PPPK": config["JP_TARGET_PPPK"]}
     result = unit_report(db.session, unit, year, targets, today=local_date(utcnow()))
@@ -254,6 +261,16 @@ def report(code: str):
     filename = f"laporan-{_SAFE_FILENAME.sub('-', unit.code)}-{year}.csv"
     return Response(out.report_csv(result), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.get("/units/<code>/needs")
+@token_required
+@require_api_role("manager", "admin")
+def needs(code: str):
+    """Competencies with the largest total gap in the unit subtree and the courses that
+    close them (the training-needs analysis)."""
+    unit = _unit_in_scope(code)
+    return jsonify(out.needs_json(unit, get_training_needs(db.session, unit.id)))
 
 
 __all__ = ["bp"]

@@ -6,8 +6,14 @@ import re
 from datetime import date
 
 
+def N_(message: str) -> str:  # noqa: N802  (the marker pybabel extracts by default)
+    """Mark a message for translation without translating it here."""
+    return message
+
+
 class NipInvalid(ValueError):
-    """The NIP does not follow the national format."""
+    """The NIP does not follow the national format. The message is an Indonesian msgid: the
+    web translates it (``gettext(str(exc))``), the command line prints it as it is."""
 
 
 def normalise_nip(raw: str, employee_type: str = "PNS") -> str:
@@ -15,17 +21,17 @@ def normalise_nip(raw: str, employee_type: str = "PNS") -> str:
     gender digit; PPPK numbers skip the appointment-month rule."""
     nip = re.sub(r"[\s.]", "", raw or "")
     if not re.fullmatch(r"\d{18}", nip):
-        raise NipInvalid("NIP harus 18 digit angka")
+        raise NipInvalid(N_("NIP harus 18 digit angka"))
     try:
         birth = date(int(nip[0:4]), int(nip[4:6]), int(nip[6:8]))
     except ValueError:
-        raise NipInvalid("digit 1-8 NIP bukan tanggal lahir yang sah") from None
+        raise NipInvalid(N_("digit 1-8 NIP bukan tanggal lahir yang sah")) from None
     if not 1900 <= birth.year <= date.today().year:
-        raise NipInvalid("digit 1-8 NIP bukan tanggal lahir yang sah")
+        raise NipInvalid(N_("digit 1-8 NIP bukan tanggal lahir yang sah"))
     if employee_type == "PNS":
         year, month = int(nip[8:12]), int(nip[12:14])
         if not (1 <= month <= 12 and birth.year < year <= date.today().year + 1):
-            raise NipInvalid("digit 9-14 NIP bukan bulan pengangkatan yang sah")
+            raise NipInvalid(N_("digit 9-14 NIP bukan bulan pengangkatan yang sah"))
     if nip[14] not in "12":
-        raise NipInvalid("digit 15 NIP (jenis kelamin) harus 1 atau 2")
+        raise NipInvalid(N_("digit 15 NIP (jenis kelamin) harus 1 atau 2"))
     return nip

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import mimetypes
-import re
-from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,8 +18,8 @@ from lms.content import (
     load_package_files,
     package_files,
 )
-from lms.content.frontmatter import SLUG_PATTERN, split_front_matter
-from lms.content.gift import gift_to_quiz
+from lms.content.export import _scalar
+from lms.content.frontmatter import SLUG_PATTERN
 from lms.courses.importer import (
     ImportResult,
     current_version,
@@ -33,10 +31,6 @@ from lms.courses.importer import (
 from lms.courses.models import Course, CourseVersion
 from lms.timeutil import utcnow
 
-ASSET_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
-               ".gif": "image/gif", ".webp": "image/webp"}
-MAX_ASSET_BYTES = 2 * 1024 * 1024
-_NUMBERED = re.compile(r"^(\d{2,})-(.+)$")
 
 
 class EditConflict(Exception):
@@ -50,24 +44,6 @@ class EditConflict(Exception):
 
 class DraftError(Exception):
     """A draft change that cannot be made (a message for the trainer)."""
-
-
-@dataclass
-class DraftItem:
-    """A lesson or quiz file of a draft, as listed in the editor."""
-
-    path: str
-    title: str
-    kind: str  # "lesson" or "quiz"
-
-
-@dataclass
-class DraftModule:
-    """A module folder of a draft and its items."""
-
-    folder: str
-    title: str
-    items: list[DraftItem] = field(default_factory=list)
 
 
 def get_draft(session: Session, slug: str) -> CourseDraft | None:
@@ -88,14 +64,15 @@ def _fill(draft: CourseDraft, files: dict[str, bytes], user: User) -> None:
     draft.revisions = {p: old.get(p, 0) + 1 for p in texts}
     draft.assets = [DraftAsset(path=p, data=d, content_type=_content_type(p))
                     for p, d in sorted(assets.items())]
-    _touch(draft, user)
+    touch(draft, user)
 
 
 def _content_type(path: str) -> str:
     return mimetypes.guess_type(path)[0] or "application/octet-stream"
 
 
-def _touch(draft: CourseDraft, user: User) -> None:
+def touch(draft: CourseDraft, user: User) -> None:
+    """Record who changed the draft, and when."""
     draft.updated_by_id = user.id
     draft.updated_at = utcnow()
 
@@ -128,42 +105,20 @@ def new_course_draft(session: Session, user: User, slug: str, title: str) -> Cou
     draft = CourseDraft(slug=slug, created_by_id=user.id, files={}, revisions={})
     session.add(draft)
     files = {
-        "course.md": _document({"title": title, "summary": title, "jp": 1}, ""),
-        "01-pendahuluan/module.md": _document({"title": "Pendahuluan"}, ""),
-        "01-pendahuluan/01-pengantar.md": _document({"title": "Pengantar", "minutes": 5},
-                                                    "Tulis materi di sini."),
+        "course.md": document({"title": title, "summary": title, "jp": 1}, ""),
+        "01-pendahuluan/module.md": document({"title": "Pendahuluan"}, ""),
+        "01-pendahuluan/01-pengantar.md": document(
+            {"title": "Pengantar", "minutes": 5, "id": "pengantar"}, "Tulis materi di sini."),
     }
     _fill(draft, {p: t.encode() for p, t in files.items()}, user)
     session.flush()
     return draft
 
 
-def _document(fields: dict, body: str) -> str:
-    from lms.content.export import _scalar
-
+def document(fields: dict, body: str) -> str:
+    """A package file: the front matter ``fields`` (empty ones left out) and the body."""
     head = "".join(f"{k}: {_scalar(v)}\n" for k, v in fields.items() if v not in (None, ""))
     return f"---\n{head}---\n{body.strip()}\n" if body.strip() else f"---\n{head}---\n"
-
-
-def outline(draft: CourseDraft) -> list[DraftModule]:
-    """The draft's modules and items in package order, with titles from the front matter."""
-    modules: dict[str, DraftModule] = {}
-    for path in sorted(draft.files):
-        if "/" not in path:
-            continue
-        folder, name = path.split("/", 1)
-        module = modules.setdefault(folder, DraftModule(folder, folder))
-        if name == "module.md":
-            module.title = _title(draft.files[path], folder)
-        elif "/" not in name:
-            kind = "quiz" if name.endswith(".quiz.md") else "lesson"
-            module.items.append(DraftItem(path, _title(draft.files[path], name), kind))
-    return [modules[k] for k in sorted(modules)]
-
-
-def _title(text: str, default: str) -> str:
-    title = split_front_matter(text, "", []).data.get("title")
-    return str(title) if title else default
 
 
 def save_file(session: Session, draft: CourseDraft, user: User, path: str, text: str,
@@ -176,139 +131,11 @@ def save_file(session: Session, draft: CourseDraft, user: User, path: str, text:
         raise EditConflict(path, name)
     draft.files = {**draft.files, path: text.replace("\r\n", "\n")}
     draft.revisions = {**draft.revisions, path: loaded_revision + 1}
-    _touch(draft, user)
+    touch(draft, user)
     try:
         session.flush()
     except StaleDataError:  # another save of the draft won the race
         raise EditConflict(path, None) from None
-
-
-def _next_number(names: list[str]) -> int:
-    numbers = [int(m.group(1)) for n in names if (m := _NUMBERED.match(n))]
-    return max(numbers, default=0) + 1
-
-
-def add_module(session: Session, draft: CourseDraft, user: User, slug: str, title: str) -> str:
-    """Add a module folder with its module.md; returns the folder."""
-    if not SLUG_PATTERN.match(slug):
-        raise DraftError("slug")
-    folders = sorted({p.split("/", 1)[0] for p in draft.files if "/" in p})
-    folder = f"{_next_number(folders):02d}-{slug}"
-    _add_file(draft, f"{folder}/module.md", _document({"title": title}, ""))
-    _touch(draft, user)
-    session.flush()
-    return folder
-
-
-def add_item(session: Session, draft: CourseDraft, user: User, folder: str, kind: str,
-             slug: str, title: str) -> str:
-    """Add a lesson or a quiz at the end of a module; returns the file's path."""
-    if not SLUG_PATTERN.match(slug):
-        raise DraftError("slug")
-    if f"{folder}/module.md" not in draft.files:
-        raise DraftError("missing")
-    names = [p.split("/", 1)[1] for p in draft.files if p.startswith(folder + "/")]
-    suffix = ".quiz.md" if kind == "quiz" else ".md"
-    path = f"{folder}/{_next_number(names):02d}-{slug}{suffix}"
-    if kind == "quiz":
-        text = _document({"title": title, "passing_score": 70}, (
-            f"## Pertanyaan pertama? {{#{slug}-q1}}\n\n- [x] Jawaban benar\n- [ ] Jawaban salah"))
-    else:
-        text = _document({"title": title, "minutes": 5, "id": slug}, "Tulis materi di sini.")
-    _add_file(draft, path, text)
-    _touch(draft, user)
-    session.flush()
-    return path
-
-
-def add_gift_quiz(session: Session, draft: CourseDraft, user: User, folder: str, slug: str,
-                  title: str, gift: str) -> tuple[str | None, list[ContentError]]:
-    """Convert GIFT questions into a new quiz at the end of a module. Returns the new file's
-    path (None when nothing could be converted) and every GIFT feature left out."""
-    if not SLUG_PATTERN.match(slug):
-        raise DraftError("slug")
-    if f"{folder}/module.md" not in draft.files:
-        raise DraftError("missing")
-    text, problems = gift_to_quiz(gift, title=title, slug=slug)
-    if any(p.message == "no question could be converted" for p in problems):
-        return None, problems
-    names = [p.split("/", 1)[1] for p in draft.files if p.startswith(folder + "/")]
-    path = f"{folder}/{_next_number(names):02d}-{slug}.quiz.md"
-    _add_file(draft, path, text)
-    _touch(draft, user)
-    session.flush()
-    return path, problems
-
-
-def _add_file(draft: CourseDraft, path: str, text: str) -> None:
-    draft.files = {**draft.files, path: text}
-    draft.revisions = {**draft.revisions, path: draft.revisions.get(path, 0) + 1}
-
-
-def move(session: Session, draft: CourseDraft, user: User, target: str, step: int) -> None:
-    """Move a module folder or an item file one place up (-1) or down (+1) by swapping the
-    number prefixes with its neighbour. Item ids do not change, so progress is kept."""
-    if "/" in target:
-        folder, name = target.split("/", 1)
-        siblings = sorted(p.split("/", 1)[1] for p in draft.files
-                          if p.startswith(folder + "/") and p != f"{folder}/module.md")
-        prefix = folder + "/"
-    else:
-        name, prefix = target, ""
-        siblings = sorted({p.split("/", 1)[0] for p in draft.files if "/" in p})
-    if name not in siblings:
-        raise DraftError("missing")
-    index = siblings.index(name)
-    other = index + step
-    if not 0 <= other < len(siblings):
-        return
-    a, b = _NUMBERED.match(name), _NUMBERED.match(siblings[other])
-    if not (a and b):
-        raise DraftError("missing")
-    renames = {prefix + name: f"{prefix}{b.group(1)}-{a.group(2)}",
-               prefix + siblings[other]: f"{prefix}{a.group(1)}-{b.group(2)}"}
-    files, revisions = {}, {}
-    for path, text in draft.files.items():
-        new = _renamed(path, renames)
-        files[new] = text
-        # A moved file's editor must reload: its revision moves past both old ones.
-        old_revisions = (draft.revisions.get(path, 0), draft.revisions.get(new, 0))
-        revisions[new] = max(old_revisions) + 1 if new != path else old_revisions[0]
-    draft.files, draft.revisions = files, revisions
-    _touch(draft, user)
-    session.flush()
-
-
-def _renamed(path: str, renames: dict[str, str]) -> str:
-    for old, new in renames.items():
-        if path == old or path.startswith(old + "/"):
-            return new + path[len(old):]
-    return path
-
-
-def add_asset(session: Session, draft: CourseDraft, user: User, filename: str, data: bytes) -> str:
-    """Store an uploaded image under ``assets/``; returns its package path."""
-    name = filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1].lower()
-    stem, dot, ext = name.rpartition(".")
-    stem = re.sub(r"[^a-z0-9]+", "-", stem).strip("-")
-    if not dot or f".{ext}" not in ASSET_TYPES or not stem:
-        raise DraftError("type")
-    if len(data) > MAX_ASSET_BYTES:
-        raise DraftError("size")
-    path = f"assets/{stem}.{ext}"
-    existing = next((a for a in draft.assets if a.path == path), None)
-    if existing is not None:
-        existing.data = data
-    else:
-        draft.assets.append(DraftAsset(path=path, data=data, content_type=ASSET_TYPES[f".{ext}"]))
-    _touch(draft, user)
-    session.flush()
-    return path
-
-
-def get_draft_asset(draft: CourseDraft, path: str) -> DraftAsset | None:
-    """One asset of a draft, for the editor's preview."""
-    return next((a for a in draft.assets if a.path == path), None)
 
 
 def draft_files(draft: CourseDraft, changes: dict[str, str] | None = None) -> dict[str, bytes]:
@@ -358,3 +185,9 @@ def publish_draft(session: Session, draft: CourseDraft, user: User) -> ImportRes
     session.delete(draft)
     session.flush()
     return result
+
+
+def discard_draft(session: Session, draft: CourseDraft) -> None:
+    """Throw the draft away; the published version stays as it is."""
+    session.delete(draft)
+    session.flush()

@@ -1,5 +1,5 @@
-"""Draft editor routes: outline, file editor with preview, modules, items, order, images,
-GIFT import and publishing."""
+"""Draft editor routes: the outline, the file editor with its preview, publishing and
+discarding a draft (structure changes are in ``structure_views``)."""
 
 from __future__ import annotations
 
@@ -11,16 +11,9 @@ from lms.auth.policy import require_role
 from lms.authoring import bp
 from lms.authoring.access import editable_draft
 from lms.authoring.drafts import (
-    DraftError,
     EditConflict,
-    add_asset,
-    add_gift_quiz,
-    add_item,
-    add_module,
     check_draft,
-    get_draft_asset,
-    move,
-    outline,
+    discard_draft,
     preview_package,
     publish_draft,
     save_file,
@@ -29,27 +22,17 @@ from lms.authoring.editing import FIELDS, compose_file, errors_by_field, file_ki
 from lms.authoring.forms import (
     ActionForm,
     AssetForm,
+    DeleteForm,
     FileForm,
-    GiftForm,
     ItemForm,
     ModuleForm,
     MoveForm,
 )
+from lms.authoring.structure import get_draft_asset, outline
 from lms.content import PackageInvalid
 from lms.extensions import db
 
 TRAINERS = ("trainer", "admin")
-_DRAFT_ERRORS = {
-    "slug": lambda: _("Slug hanya boleh huruf kecil, angka dan tanda -."),
-    "missing": lambda: _("Berkas atau modul itu tidak ada di draf."),
-    "type": lambda: _("Hanya gambar PNG, JPG, GIF atau WebP yang dapat diunggah."),
-    "size": lambda: _("Gambar lebih dari 2 MB."),
-}
-
-
-def _flash_draft_error(exc: DraftError) -> None:
-    db.session.rollback()
-    flash(_DRAFT_ERRORS.get(str(exc), lambda: str(exc))(), "error")
 
 
 @bp.get("/draf/<slug>")
@@ -61,7 +44,7 @@ def draft(slug: str):
         "authoring/draft.html", draft=found, modules=outline(found),
         errors=[str(e) for e in check_draft(db.session, found)],
         action_form=ActionForm(), module_form=ModuleForm(), item_form=ItemForm(),
-        move_form=MoveForm(), asset_form=AssetForm(),
+        move_form=MoveForm(), delete_form=DeleteForm(), asset_form=AssetForm(),
     )
 
 
@@ -71,7 +54,7 @@ def edit_file(slug: str, path: str):
     """Edit one file: front matter fields and Markdown body; Preview renders it exactly as
     learners will see it; Save refuses to overwrite a newer revision."""
     found = editable_draft(slug)
-    if path not in found.files:
+    if path not in found.files and request.method == "GET":
         abort(404)
     kind = file_kind(path)
     form = FileForm()
@@ -83,6 +66,13 @@ def edit_file(slug: str, path: str):
     text = (form.body.data or "") if form.raw.data == "1" else compose_file(
         kind, {k: getattr(form, f"f_{k}").data or "" for k in FIELDS[kind]},
         form.extra.data or "", form.body.data or "")
+    if path not in found.files:  # moved or deleted by someone else meanwhile
+        message = _("Berkas ini sudah dipindah atau dihapus oleh %(name)s setelah Anda "
+                    "membukanya. Perubahan Anda belum disimpan; salin teks Anda, lalu buka "
+                    "berkas itu dari halaman draf.",
+                    name=found.updated_by.name if found.updated_by else _("pengguna lain"))
+        return render_template("authoring/edit_file.html", **_context(
+            found, path, form, text, {}, conflict=message)), 409
     if request.form.get("action") == "preview":
         return _editor(found, path, form, text, preview=True)
     try:
@@ -92,7 +82,8 @@ def edit_file(slug: str, path: str):
         message = _("Konflik: berkas ini sudah disimpan oleh %(name)s setelah Anda membukanya. "
                     "Perubahan Anda belum disimpan; salin teks Anda, muat ulang, lalu gabungkan.",
                     name=exc.updated_by or _("pengguna lain"))
-        return _editor(found, path, form, text, conflict=message), 409
+        return _editor(found, path, form, text, conflict=message,
+                       saved=found.files.get(path)), 409
     except ValueError:
         abort(400)
     db.session.commit()
@@ -109,9 +100,15 @@ def _fill_form(form: FileForm, parts, revision: int) -> None:
     form.body.data = parts.body
 
 
+def _context(found, path: str, form: FileForm, text: str, field_errors: dict, **extra) -> dict:
+    return dict(draft=found, path=path, kind=file_kind(path), form=form,
+                fields=FIELDS[file_kind(path)], field_errors=field_errors, rendered=None,
+                conflict=None, other_errors=[], preview=False, saved=None) | extra
+
+
 def _editor(found, path: str, form: FileForm, text: str, preview: bool = False,
-            conflict: str | None = None):
-    """The editor page (or only its preview pane, for the live preview script)."""
+            conflict: str | None = None, saved: str | None = None):
+    """The editor page; with ``X-Preview`` only the parts the live preview script replaces."""
     errors = check_draft(db.session, found, {path: text})
     rendered = None
     if preview or not errors:
@@ -121,13 +118,13 @@ def _editor(found, path: str, form: FileForm, text: str, preview: bool = False,
             rendered = _rendered(package, path)
         except PackageInvalid:
             rendered = None
-    context = dict(
-        draft=found, path=path, kind=file_kind(path), form=form, fields=FIELDS[file_kind(path)],
-        field_errors=errors_by_field(path, text, errors), rendered=rendered, conflict=conflict,
-        other_errors=[str(e) for e in errors if e.file != path], preview=preview,
+    context = _context(
+        found, path, form, text, errors_by_field(path, text, errors), rendered=rendered,
+        conflict=conflict, other_errors=[str(e) for e in errors if e.file != path],
+        preview=preview, saved=saved,
     )
     if request.headers.get("X-Preview") == "1":
-        return render_template("authoring/_preview.html", fragment=True, **context)
+        return render_template("authoring/_live.html", **context)
     return render_template("authoring/edit_file.html", **context)
 
 
@@ -158,83 +155,6 @@ def draft_asset(slug: str, path: str):
     return resp
 
 
-@bp.post("/draf/<slug>/modul")
-@require_role(*TRAINERS)
-def new_module(slug: str):
-    """Add a module at the end of the draft."""
-    found = editable_draft(slug)
-    form = ModuleForm()
-    if not form.validate_on_submit():
-        flash(_("Isi slug dan judul modul."), "error")
-        return redirect(url_for("authoring.draft", slug=slug))
-    try:
-        folder = add_module(db.session, found, current_user, form.slug.data.strip(),
-                            form.title.data.strip())
-    except DraftError as exc:
-        _flash_draft_error(exc)
-        return redirect(url_for("authoring.draft", slug=slug))
-    db.session.commit()
-    return redirect(url_for("authoring.edit_file", slug=slug, path=f"{folder}/module.md"))
-
-
-@bp.post("/draf/<slug>/butir")
-@require_role(*TRAINERS)
-def new_item(slug: str):
-    """Add a lesson or a quiz at the end of a module."""
-    found = editable_draft(slug)
-    form = ItemForm()
-    if not form.validate_on_submit():
-        flash(_("Isi slug dan judul materi atau kuis."), "error")
-        return redirect(url_for("authoring.draft", slug=slug))
-    try:
-        path = add_item(db.session, found, current_user, form.folder.data, form.kind.data,
-                        form.slug.data.strip(), form.title.data.strip())
-    except DraftError as exc:
-        _flash_draft_error(exc)
-        return redirect(url_for("authoring.draft", slug=slug))
-    db.session.commit()
-    return redirect(url_for("authoring.edit_file", slug=slug, path=path))
-
-
-@bp.post("/draf/<slug>/pindah")
-@require_role(*TRAINERS)
-def move_entry(slug: str):
-    """Move a module or an item one place up or down (works without JavaScript)."""
-    found = editable_draft(slug)
-    form = MoveForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        move(db.session, found, current_user, form.target.data, form.step.data)
-    except DraftError as exc:
-        _flash_draft_error(exc)
-        return redirect(url_for("authoring.draft", slug=slug))
-    db.session.commit()
-    return redirect(url_for("authoring.draft", slug=slug))
-
-
-@bp.post("/draf/<slug>/gambar")
-@require_role(*TRAINERS)
-def upload_image(slug: str):
-    """Upload an image into the draft's assets/ folder."""
-    found = editable_draft(slug)
-    form = AssetForm()
-    if not form.validate_on_submit():
-        flash(_("Pilih berkas gambar."), "error")
-        return redirect(url_for("authoring.draft", slug=slug))
-    storage = form.image.data
-    try:
-        path = add_asset(db.session, found, current_user, storage.filename or "",
-                         storage.read(2 * 1024 * 1024 + 1))
-    except DraftError as exc:
-        _flash_draft_error(exc)
-        return redirect(url_for("authoring.draft", slug=slug))
-    db.session.commit()
-    flash(_("Gambar tersimpan. Tautkan dari materi dengan ![keterangan](../%(path)s).",
-            path=path), "success")
-    return redirect(url_for("authoring.draft", slug=slug))
-
-
 @bp.post("/draf/<slug>/terbitkan")
 @require_role(*TRAINERS)
 def publish(slug: str):
@@ -254,32 +174,19 @@ def publish(slug: str):
     return redirect(url_for("authoring.course", slug=slug))
 
 
-@bp.route("/draf/<slug>/gift", methods=["GET", "POST"])
+
+
+@bp.post("/draf/<slug>/buang")
 @require_role(*TRAINERS)
-def gift_import(slug: str):
-    """Paste or upload Moodle GIFT questions to add them as a new quiz; every GIFT feature
-    that cannot be converted is listed with its line."""
+def discard(slug: str):
+    """Throw the draft away; learners keep seeing the published version."""
     found = editable_draft(slug)
-    form = GiftForm()
-    form.folder.choices = [m.folder for m in outline(found)]
-    if request.method == "GET" or not form.validate_on_submit():
-        return render_template("authoring/gift.html", draft=found, form=form, problems=[])
-    text = form.text.data or ""
-    if form.upload.data:
-        text = form.upload.data.read(1024 * 1024).decode("utf-8", errors="replace")
-    try:
-        path, problems = add_gift_quiz(db.session, found, current_user, form.folder.data,
-                                       form.slug.data.strip(), form.title.data.strip(), text)
-    except DraftError as exc:
-        _flash_draft_error(exc)
-        return render_template("authoring/gift.html", draft=found, form=form, problems=[])
-    if path is None:
-        db.session.rollback()
-        return render_template("authoring/gift.html", draft=found, form=form,
-                               problems=[str(p) for p in problems]), 422
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    course_id = found.course_id
+    discard_draft(db.session, found)
     db.session.commit()
-    if problems:
-        return render_template("authoring/gift.html", draft=found, form=form, created=path,
-                               problems=[str(p) for p in problems])
-    flash(_("Kuis dibuat dari GIFT."), "success")
-    return redirect(url_for("authoring.edit_file", slug=slug, path=path))
+    flash(_("Draf dibuang. Versi yang diterbitkan tidak berubah."), "success")
+    if course_id is None:
+        return redirect(url_for("authoring.index"))
+    return redirect(url_for("authoring.course", slug=slug))

@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 
 def _yes_no() -> list[C]:
-    return [C("", ""), C("true", _l("ya")), C("false", _l("tidak"))]
+    return [C("", _l("(bawaan)")), C("true", _l("ya")), C("false", _l("tidak"))]
 
 
 _YES_NO = _yes_no()
@@ -62,6 +62,12 @@ class MoveForm(FlaskForm):
     step = IntegerField(validators=[InputRequired(), NumberRange(-1, 1)])
 
 
+class DeleteForm(FlaskForm):
+    """Remove a lesson, a quiz or a module (with its items) from a draft."""
+
+    target = HiddenField(validators=[DataRequired()])
+
+
 class AssetForm(FlaskForm):
     """An image for the package's assets/ folder."""
 
@@ -77,7 +83,7 @@ class FileForm(FlaskForm):
     f_title = StringField(_l("Judul"), validators=[Optional(), Length(max=200)])
     f_summary = StringField(_l("Ringkasan"), validators=[Optional(), Length(max=500)])
     f_jp = StringField(_l("JP"), validators=[Optional(), Length(max=10)])
-    f_language = SelectField(_l("Bahasa"), choices=[C(""), C("id"), C("en")],
+    f_language = SelectField(_l("Bahasa"), choices=[C("", _l("(bawaan: id)")), C("id"), C("en")],
                              validators=[Optional()])
     f_kind = StringField(_l("Jenis pelatihan"), validators=[Optional(), Length(max=40)])
     f_provider = StringField(_l("Penyelenggara"), validators=[Optional(), Length(max=200)])
@@ -92,8 +98,8 @@ class FileForm(FlaskForm):
                             choices=_YES_NO)
     f_required = SelectField(_l("Wajib lulus"), validators=[Optional()],
                              choices=_YES_NO)
-    f_scoring = SelectField(_l("Penilaian"), validators=[Optional()], choices=[
-        C(""), C("all-or-nothing"), C("partial")])
+    f_scoring = SelectField(_l("Cara penilaian"), validators=[Optional()], choices=[
+        C("", _l("(bawaan: all-or-nothing)")), C("all-or-nothing"), C("partial")])
     extra = TextAreaField(_l("Isian lain (YAML)"), validators=[Optional()])
     body = TextAreaField(_l("Isi (Markdown)"), validators=[Optional()])
 
@@ -101,7 +107,7 @@ class FileForm(FlaskForm):
 class FeedbackForm(FlaskForm):
     """A learner's rating and comment on a completed course."""
 
-    rating = RadioField(_l("Penilaian"), coerce=int, validators=[InputRequired()],
+    rating = RadioField(_l("Nilai Anda"), coerce=int, validators=[InputRequired()],
                         choices=[C(str(n), str(n)) for n in range(1, 6)])
     comment = TextAreaField(_l("Komentar"), validators=[Optional(), Length(max=2000)])
 

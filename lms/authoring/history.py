@@ -1,15 +1,19 @@
-"""Version history of a course and readable diffs of its lessons between two versions."""
+"""Version history of a course and readable diffs of its files between two versions."""
 
 from __future__ import annotations
 
 import difflib
+import hashlib
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lms.auth.models import User
-from lms.courses.models import Course, CourseVersion, Item
+from lms.content import package_files
+from lms.content.export import _folder, _item_file
+from lms.courses.importer import version_to_package
+from lms.courses.models import Course, CourseVersion
 
 
 @dataclass(frozen=True)
@@ -24,12 +28,23 @@ class VersionRow:
 
 @dataclass(frozen=True)
 class ItemChange:
-    """How one lesson or quiz differs between two versions (diff lines with their kind)."""
+    """How one file of the package differs between two versions, as diff lines."""
 
     key: str
+    kind: str  # "course", "module", "lesson", "quiz", "asset"
     title: str
-    status: str  # "added", "removed", "changed"
+    status: str  # "added", "removed", "changed", "moved"
     lines: list[tuple[str, str]]  # ("add" | "del" | "ctx" | "hunk", text)
+    old_path: str | None = None
+    new_path: str | None = None
+
+
+@dataclass(frozen=True)
+class _Entry:
+    kind: str
+    title: str
+    path: str
+    data: bytes
 
 
 def list_versions(session: Session, course: Course) -> list[VersionRow]:
@@ -43,44 +58,57 @@ def list_versions(session: Session, course: Course) -> list[VersionRow]:
     return [VersionRow(*row) for row in rows]
 
 
-def _items(session: Session, course: Course, number: int) -> dict[str, Item] | None:
+def _entries(session: Session, course: Course, number: int) -> dict[str, _Entry] | None:
+    """The files of a version as export writes them, keyed by what stays stable across
+    versions: lesson and quiz ids, module slugs, asset paths."""
     version = session.scalar(select(CourseVersion).where(
         CourseVersion.course_id == course.id, CourseVersion.number == number))
     if version is None:
         return None
-    return {i.key: i for i in session.scalars(select(Item).where(Item.version_id == version.id))}
+    package = version_to_package(session, version)
+    files = package_files(package)
+    entries = {"course.md": _Entry("course", package.title, "course.md", files["course.md"])}
+    for m, module in enumerate(package.modules, start=1):
+        folder = _folder(m, module)
+        entries[f"module:{module.slug}"] = _Entry(
+            "module", module.title, f"{folder}/module.md", files[f"{folder}/module.md"])
+        for n, item in enumerate(module.items, start=1):
+            path = _item_file(folder, n, item)
+            entries[item.id.lower()] = _Entry(item.kind, item.title, path, files[path])
+    for path, data in package.assets.items():
+        entries[f"asset:{path}"] = _Entry("asset", path, path, data)
+    return entries
 
 
-def _text(item: Item | None) -> list[str]:
-    if item is None:
+def _lines(entry: _Entry | None) -> list[str]:
+    if entry is None:
         return []
-    text = f"# {item.title}\n\n{item.body_md}"
-    if item.quiz:
-        for q in item.quiz.get("questions", []):
-            text += f"\n\n## {q.get('prompt_md', '')}"
-            for o in q.get("options", []):
-                text += f"\n- [{'x' if o.get('correct') else ' '}] {o.get('text_md', '')}"
-            for a in q.get("answers", []):
-                text += f"\n= {a.get('text', '')}"
-    return text.splitlines()
+    if entry.kind == "asset":
+        return [f"({len(entry.data)} bytes, sha256 {hashlib.sha256(entry.data).hexdigest()[:12]})"]
+    return entry.data.decode("utf-8").splitlines()
 
 
 def lesson_diff(session: Session, course: Course, old: int, new: int) -> list[ItemChange] | None:
-    """The lessons and quizzes that differ between versions ``old`` and ``new`` (by stable
-    id), as unified diff lines; None when a version does not exist."""
-    before, after = _items(session, course, old), _items(session, course, new)
+    """Every file that differs between versions ``old`` and ``new`` — course data, modules,
+    lessons, quizzes (settings, answers and explanations included), images — matched by
+    stable id, with moves noted; None when a version does not exist."""
+    before, after = _entries(session, course, old), _entries(session, course, new)
     if before is None or after is None:
         return None
     changes = []
     for key in list(after) + [k for k in before if k not in after]:
         a, b = before.get(key), after.get(key)
-        old_lines, new_lines = _text(a), _text(b)
-        if old_lines == new_lines:
+        old_lines, new_lines = _lines(a), _lines(b)
+        moved = a is not None and b is not None and a.path != b.path
+        if old_lines == new_lines and not moved:
             continue
         lines = []
         for line in list(difflib.unified_diff(old_lines, new_lines, lineterm="", n=2))[2:]:
             kind = {"+": "add", "-": "del", "@": "hunk"}.get(line[:1], "ctx")
             lines.append((kind, line))
-        status = "added" if a is None else "removed" if b is None else "changed"
-        changes.append(ItemChange(key, (b or a).title, status, lines))
+        status = ("added" if a is None else "removed" if b is None
+                  else "changed" if old_lines != new_lines else "moved")
+        entry = b or a
+        changes.append(ItemChange(key, entry.kind, entry.title, status, lines,
+                                  a.path if a else None, b.path if b else None))
     return changes

@@ -22,6 +22,9 @@ from lms.courses.importer import (
 from lms.courses.models import Course, CourseVersion
 
 
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
 class NotCourseOwner(Exception):
     """The user may not change this course."""
 
@@ -84,14 +87,19 @@ def list_new_drafts(session: Session, user: User) -> list[CourseDraft]:
 
 
 def course_zip(session: Session, course: Course) -> bytes:
-    """The course's current version as a ``.zip`` package (``slug/…``), built in memory."""
+    """The course's current version as a ``.zip`` package (``slug/…``), built in memory.
+    Entries carry a fixed date, so the same content always gives the same bytes (two
+    instances, or two downloads, can be compared with a checksum)."""
     version = current_version(session, course)
     if version is None:
         raise LookupError(course.slug)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for path, data in package_files(version_to_package(session, version)).items():
-            archive.writestr(f"{course.slug}/{path}", data)
+            entry = zipfile.ZipInfo(f"{course.slug}/{path}", date_time=_ZIP_DATE)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            archive.writestr(entry, data)
     return buffer.getvalue()
 
 

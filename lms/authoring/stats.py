@@ -13,6 +13,8 @@ from lms.courses.models import Course, CourseVersion
 from lms.quizzes.models import Attempt
 
 TOO_EASY, TOO_HARD = 90.0, 20.0
+MIN_ATTEMPTS = 5  # fewer attempts say too little to flag a question
+TOP_ANSWERS = 5  # the short answers typed most often, shown to the trainer
 
 
 @dataclass
@@ -25,6 +27,7 @@ class QuestionStats:
     attempts: int = 0
     correct: int = 0
     options: list[tuple[str, str, bool, int]] = field(default_factory=list)  # id, html, right, n
+    answers: list[tuple[str, int]] = field(default_factory=list)  # short answers typed, n
 
     @property
     def percent(self) -> float | None:
@@ -33,8 +36,8 @@ class QuestionStats:
 
     @property
     def flag(self) -> str:
-        """"easy" above 90 % right, "hard" below 20 %, else ""."""
-        if self.percent is None:
+        """"easy" above 90 % right, "hard" below 20 %, else "" (also under 5 attempts)."""
+        if self.percent is None or self.attempts < MIN_ATTEMPTS:
             return ""
         return "easy" if self.percent > TOO_EASY else "hard" if self.percent < TOO_HARD else ""
 
@@ -79,14 +82,22 @@ def _count_options(session: Session, course_id: int, stats: list[QuizStats]) -> 
     rows = session.execute(select(Attempt.quiz_key, Attempt.answers).where(
         Attempt.course_id == course_id, Attempt.quiz_key.in_(list(by_key))))
     counts: dict[tuple[str, str], int] = {}
+    typed: dict[str, dict[str, int]] = {}
     for key, answers in rows:
         for qid, answer in (answers or {}).items():
+            if isinstance(answer, str):  # a short answer: count what was typed, as compared
+                text = " ".join(answer.split()).lower()
+                if text:
+                    typed.setdefault(qid, {})[text] = typed.get(qid, {}).get(text, 0) + 1
             for chosen in ([answer] if isinstance(answer, str) else answer or []):
                 counts[(qid, chosen)] = counts.get((qid, chosen), 0) + 1
     for quiz in stats:
         for q in quiz.questions:
             q.options = [(oid, html, right, counts.get((q.id, oid), 0))
                          for oid, html, right, _n in q.options]
+            if q.kind == "short":
+                q.answers = sorted(typed.get(q.id, {}).items(), key=lambda a: (-a[1], a[0]))[
+                    :TOP_ANSWERS]
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from lms.auth.models import User
 from lms.auth.policy import require_role
-from lms.authoring import bp, editor  # noqa: F401  (editor registers the draft routes)
+from lms.authoring import bp, editor, structure_views  # noqa: F401  (they register routes)
 from lms.authoring.access import editable_course
 from lms.authoring.drafts import DraftError, get_draft, new_course_draft, start_draft
 from lms.authoring.forms import ActionForm, NewCourseForm, OwnerForm, UploadForm
@@ -24,7 +24,13 @@ from lms.authoring.services import (
     list_owners,
     upload_package,
 )
-from lms.authoring.stats import TOO_EASY, TOO_HARD, feedback_summary, list_feedback
+from lms.authoring.stats import (
+    MIN_ATTEMPTS,
+    TOO_EASY,
+    TOO_HARD,
+    feedback_summary,
+    list_feedback,
+)
 from lms.authoring.stats import quiz_stats as stats_for
 from lms.content import PackageInvalid
 from lms.courses.importer import current_version
@@ -99,10 +105,13 @@ def upload():
 def course(slug: str):
     """A course: owners, draft, version history with diffs, downloads."""
     found = editable_course(slug)
+    versions = list_versions(db.session, found)
     return render_template(
-        "authoring/course.html", course=found, versions=list_versions(db.session, found),
+        "authoring/course.html", course=found, versions=versions,
         owners=list_owners(db.session, found), draft=get_draft(db.session, slug),
         action_form=ActionForm(), owner_form=OwnerForm(),
+        numbers=[v.number for v in versions], old=versions[1].number if len(versions) > 1 else None,
+        new=versions[0].number if versions else None,
     )
 
 
@@ -177,8 +186,9 @@ def diff(slug: str):
     changes = lesson_diff(db.session, found, old, new)
     if changes is None:
         abort(404)
+    numbers = [v.number for v in list_versions(db.session, found)]
     return render_template("authoring/diff.html", course=found, old=old, new=new,
-                           changes=changes)
+                           changes=changes, numbers=numbers)
 
 
 @bp.get("/kursus/<slug>/statistik")
@@ -188,7 +198,8 @@ def quiz_stats(slug: str):
     found = editable_course(slug)
     version = current_version(db.session, found) or abort(404)
     return render_template("authoring/stats.html", course=found, version=version,
-                           quizzes=stats_for(db.session, version), easy=TOO_EASY, hard=TOO_HARD)
+                           quizzes=stats_for(db.session, version), easy=TOO_EASY, hard=TOO_HARD,
+                           minimum=MIN_ATTEMPTS)
 
 
 @bp.get("/kursus/<slug>/umpan-balik")
@@ -197,5 +208,6 @@ def feedback(slug: str):
     """Average ratings per course and per version, and every comment."""
     found = editable_course(slug)
     return render_template("authoring/feedback.html", course=found,
+                           version=current_version(db.session, found),
                            summary=feedback_summary(db.session, found),
                            comments=list_feedback(db.session, found))

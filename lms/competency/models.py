@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.courses.models import Course
@@ -99,7 +99,12 @@ class CompetencyEvidence(db.Model):
     validated outside training (then ``course_id`` is NULL and ``external_training_id`` set)."""
 
     __tablename__ = "competency_evidence"
-    __table_args__ = (UniqueConstraint("user_id", "course_id", "competency_code"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "course_id", "competency_code"),
+        # Highest evidenced level per employee and competency, read in index order (0006).
+        Index("ix_competency_evidence_user_id_competency_code", "user_id", "competency_code",
+              "level"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -135,7 +140,11 @@ class JpLedgerEntry(db.Model):
     national systems expect (kind, provider, dates, certificate number)."""
 
     __tablename__ = "jp_ledger"
-    __table_args__ = (UniqueConstraint("user_id", "course_id"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "course_id"),
+        # JP and courses of a year per employee from the index alone (0006).
+        Index("ix_jp_ledger_year_user_id", "year", "user_id", "jp", "course_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)

@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from lms.auth.models import User
-from lms.competency.models import Competency, CompetencyEvidence, JpLedgerEntry
+from lms.competency.models import (Competency, CompetencyEvidence, CompetencyLevel,
+                                   JpLedgerEntry)
 from lms.org.models import PositionCompetency
 from lms.timeutil import utcnow
 
@@ -30,12 +31,96 @@ DEFAULT_FRAMEWORK = [
 ]
 
 
+# What levels 1-5 mean, in the spirit of PermenPANRB 38/2017: 1 sadar (awareness),
+# 2 paham/menjalankan, 3 menerapkan dan membimbing, 4 mengembangkan unit, 5 ahli dan teladan.
+DEFAULT_LEVELS: dict[str, tuple[str, str, str, str, str]] = {
+    "M.01": (
+        "Bertindak sesuai nilai, norma, dan etika organisasi dalam kapasitas pribadi.",
+        "Mengingatkan dan mengajak rekan kerja bertindak sesuai nilai, norma, dan etika.",
+        "Memastikan anggota yang dipimpin bertindak sesuai nilai, norma, dan etika organisasi.",
+        "Menciptakan situasi kerja yang mendorong kepatuhan pada nilai, norma, dan etika.",
+        "Menjadi teladan penerapan standar keadilan dan etika di tingkat instansi dan nasional.",
+    ),
+    "M.02": (
+        "Berpartisipasi aktif sebagai anggota kelompok kerja.",
+        "Menumbuhkan tim kerja yang partisipatif dan efektif.",
+        "Membangun tim kerja yang efektif untuk meningkatkan kinerja organisasi.",
+        "Membangun komitmen tim dan sinergi antarunit kerja.",
+        "Menciptakan kerja sama yang konsisten di dalam dan di luar instansi.",
+    ),
+    "M.03": (
+        "Menyampaikan informasi secara jelas, lengkap, dan mudah dipahami, lisan maupun tertulis.",
+        "Mendengarkan orang lain secara aktif dan menanggapi pesan dengan tepat.",
+        "Berkomunikasi secara asertif untuk menyampaikan informasi yang sensitif atau rumit.",
+        "Mengemukakan pemikiran multidimensi untuk mendorong kesepakatan demi kinerja organisasi.",
+        "Menggagas sistem komunikasi yang terbuka dan strategis untuk mencari solusi.",
+    ),
+    "M.04": (
+        "Bertanggung jawab memenuhi standar kerja yang ditetapkan.",
+        "Berupaya mencapai hasil kerja di atas standar dan mencoba cara kerja yang lebih baik.",
+        "Menetapkan target kerja yang menantang bagi unit kerja dan mendorong pencapaiannya.",
+        "Mendorong unit kerja mencapai atau melampaui target yang ditetapkan.",
+        "Menyusun kebijakan dengan target kinerja tinggi untuk mencapai tujuan instansi.",
+    ),
+    "M.05": (
+        "Menjalankan pelayanan publik secara transparan, tidak berpihak, dan tanpa diskriminasi.",
+        "Mengawasi dan menjelaskan proses pelaksanaan pelayanan publik secara transparan.",
+        "Memperbaiki standar pelayanan publik di lingkup unit kerja.",
+        "Mengantisipasi isu jangka panjang yang memengaruhi pelayanan bagi pemangku kepentingan.",
+        "Memastikan kebijakan yang menjamin pelayanan publik yang objektif, netral, dan adil.",
+    ),
+    "M.06": (
+        "Mengembangkan diri secara berkelanjutan sesuai kebutuhan jabatan.",
+        "Memberi contoh dan penjelasan kepada rekan atau bawahan tentang cara bekerja.",
+        "Memberikan umpan balik dan bimbingan untuk pengembangan orang lain.",
+        "Menyusun program pengembangan jangka panjang bagi pegawai di unit kerja.",
+        "Membangun budaya belajar berkelanjutan di tingkat instansi.",
+    ),
+    "M.07": (
+        "Menyadari pentingnya perubahan dan menyesuaikan diri dengannya.",
+        "Proaktif beradaptasi mengikuti perubahan.",
+        "Membantu orang lain mengikuti perubahan dan mengantisipasinya secara tepat.",
+        "Memimpin perubahan di unit kerja.",
+        "Menggerakkan dan mengevaluasi perubahan yang berdampak luas bagi instansi.",
+    ),
+    "M.08": (
+        "Mengumpulkan informasi untuk bertindak sesuai kewenangan.",
+        "Menganalisis masalah secara mendalam sebelum mengambil keputusan.",
+        "Membandingkan alternatif dan menimbang risiko sebelum memutuskan.",
+        "Memutuskan masalah berisiko tinggi disertai langkah mitigasi risiko.",
+        "Mengambil keputusan strategis untuk masalah jangka panjang yang berdampak luas.",
+    ),
+    "SK.01": (
+        "Peka, memahami, dan menerima kemajemukan.",
+        "Aktif mengembangkan sikap saling menghargai dan menekankan persamaan serta persatuan.",
+        "Mempromosikan dan mengembangkan sikap toleransi dan persatuan.",
+        "Mendayagunakan perbedaan secara konstruktif untuk efektivitas organisasi.",
+        "Menjadi wakil pemerintah dalam membangun hubungan sosial psikologis dengan masyarakat.",
+    ),
+    "T.01": (
+        "Memahami konsep dasar layanan publik digital dan memakai aplikasinya sesuai petunjuk.",
+        "Menjalankan layanan publik digital secara mandiri sesuai prosedur dan standar pelayanan.",
+        "Menerapkan layanan digital dan mengatasi masalahnya, termasuk perlindungan data pribadi.",
+        "Menganalisis dan merancang perbaikan layanan publik digital yang terintegrasi antarunit.",
+        "Menjadi rujukan dan menetapkan arah pengembangan layanan publik digital instansi.",
+    ),
+}
+
+
 def seed_framework(session: Session) -> int:
-    """Add the default competencies that are missing; returns how many were added."""
+    """Add the default competencies and level descriptions that are missing (an admin's own
+    descriptions stay); returns how many competencies were added."""
     existing = set(session.scalars(select(Competency.code)))
     added = [Competency(code=c, name=n, group=g) for c, n, g in DEFAULT_FRAMEWORK
              if c not in existing]
     session.add_all(added)
+    session.flush()
+    described = {(code, level) for code, level in session.execute(
+        select(CompetencyLevel.competency_code, CompetencyLevel.level))}
+    session.add_all(
+        CompetencyLevel(competency_code=code, level=level, description=text)
+        for code, texts in DEFAULT_LEVELS.items()
+        for level, text in enumerate(texts, 1) if (code, level) not in described)
     session.flush()
     return len(added)
 
@@ -59,7 +144,8 @@ class ProfileRow:
 
 def get_profile(session: Session, user: User) -> list[ProfileRow]:
     """Per competency of the framework: required, evidenced and validated levels and the
-    evidence (three queries whatever the amount of evidence)."""
+    evidence, from a course or an outside training (a fixed number of queries whatever the
+    amount of evidence)."""
     rows = {c.code: ProfileRow(c) for c in session.scalars(
         select(Competency).order_by(Competency.group, Competency.code))}
     if user.position_id is not None:
@@ -72,6 +158,7 @@ def get_profile(session: Session, user: User) -> list[ProfileRow]:
         select(CompetencyEvidence)
         .where(CompetencyEvidence.user_id == user.id)
         .options(selectinload(CompetencyEvidence.course),
+                 selectinload(CompetencyEvidence.external_training),
                  selectinload(CompetencyEvidence.validated_by),
                  selectinload(CompetencyEvidence.rejected_by))
         .order_by(CompetencyEvidence.completed_at.desc(), CompetencyEvidence.id)
@@ -145,3 +232,17 @@ def list_ledger(session: Session, user: User, year: int) -> list[JpLedgerEntry]:
         .where(JpLedgerEntry.user_id == user.id, JpLedgerEntry.year == year)
         .order_by(JpLedgerEntry.ended_on)
     ))
+
+
+def list_jp_history(session: Session, user: User, this_year: int, target: int,
+                    recent: int = 3) -> list[JpSummary]:
+    """JP per calendar year, latest first: the last ``recent`` years and every earlier year
+    with ledger rows, against today's target (one query)."""
+    attained = dict(session.execute(
+        select(JpLedgerEntry.year, func.sum(JpLedgerEntry.jp))
+        .where(JpLedgerEntry.user_id == user.id, JpLedgerEntry.year <= this_year)
+        .group_by(JpLedgerEntry.year)
+    ).all())
+    years = set(attained) | set(range(this_year - recent + 1, this_year + 1))
+    return [JpSummary(year, int(attained.get(year) or 0), target)
+            for year in sorted(years, reverse=True)]

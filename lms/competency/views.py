@@ -1,12 +1,21 @@
-"""The learner's competency profile and JP for the year."""
+"""The learner's competency profile, JP for the year and outside training."""
 
 from __future__ import annotations
 
-from flask import current_app, render_template, request
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from lms.auth.models import User
+from lms.auth.policy import can_see_employee
 from lms.competency import bp
-from lms.competency.services import get_jp, get_profile, jp_target, list_ledger
+from lms.competency.external import (ExternalTrainingInvalid, check_external_training,
+                                     get_external_training, list_competencies,
+                                     list_external_trainings, record_external_training)
+from lms.competency.forms import KIND_LABELS, ExternalTrainingForm
+from lms.competency.services import (get_jp, get_profile, jp_target, list_jp_history,
+                                     list_ledger)
+from lms.competency.uploads import CertificateStore
 from lms.courses.services import course_titles
 from lms.extensions import db
 from lms.timeutil import local_date, utcnow
@@ -15,16 +24,88 @@ from lms.timeutil import local_date, utcnow
 @bp.get("/profil")
 @login_required
 def profile():
-    """Per competency the highest evidenced level and its evidence; JP against the target."""
+    """Per competency the highest evidenced level and its evidence; JP against the target,
+    the JP of past years and the outside trainings recorded."""
     this_year = local_date(utcnow()).year
     year = request.args.get("tahun", this_year, type=int)
     if not 2000 <= year <= this_year + 1:
         year = this_year
     target = jp_target(current_user, current_app.config)
     rows = get_profile(db.session, current_user)
-    titles = course_titles(db.session, {e.course_id for row in rows for e in row.evidence})
+    titles = course_titles(db.session, {e.course_id for row in rows for e in row.evidence
+                                        if e.course_id is not None})
     return render_template(
         "competency/profile.html", rows=rows, titles=titles,
         jp=get_jp(db.session, current_user, year, target),
         ledger=list_ledger(db.session, current_user, year), this_year=this_year,
+        history=list_jp_history(db.session, current_user, this_year, target),
+        trainings=list_external_trainings(db.session, current_user), kinds=KIND_LABELS,
     )
+
+
+def record_for(employee: User, form: ExternalTrainingForm) -> bool:
+    """Record the submitted outside training for ``employee`` (shared with the admin's page):
+    True and committed when accepted, else False with the errors on the form."""
+    form.set_competencies(list_competencies(db.session))
+    if not form.is_submitted():
+        return False
+    parsed = form.validate()
+    store = CertificateStore.from_config(current_app.config)
+    try:
+        if parsed:
+            record_external_training(db.session, employee, current_user, form.to_input(),
+                                     form.file.data, store=store)
+        else:  # a date or number that did not parse: still report every other problem
+            check_external_training(db.session, form.to_input(), form.file.data, store=store)
+    except ExternalTrainingInvalid as exc:
+        db.session.rollback()
+        form.add_errors(exc.errors)
+        return False
+    if not parsed:
+        return False
+    db.session.commit()
+    return True
+
+
+@bp.route("/profil/pelatihan-luar/baru", methods=["GET", "POST"])
+@login_required
+def external_new():
+    """Record a training done outside Kelas ASN, with its certificate, for validation."""
+    form = ExternalTrainingForm()
+    if record_for(current_user, form):
+        flash(_("Pelatihan dicatat dan menunggu validasi atasan."), "success")
+        return redirect(url_for("competency.profile"))
+    return render_external_form(form, current_user, url_for("competency.profile"))
+
+
+def render_external_form(form: ExternalTrainingForm, person: User, back: str) -> str:
+    """The outside-training form page for ``person`` (shared with the admin's page)."""
+    store = CertificateStore.from_config(current_app.config)
+    return render_template("competency/external_form.html", form=form, person=person,
+                           max_mb=store.max_megabytes, back=back)
+
+
+@bp.get("/profil/pelatihan-luar/<int:training_id>/sertifikat")
+@login_required
+def certificate(training_id: int):
+    """The certificate scan, to the employee, managers whose scope includes them and admins
+    (to anyone else it does not exist)."""
+    training = get_external_training(db.session, training_id) or abort(404)
+    owner = db.session.get(User, training.user_id)
+    if owner is None or not can_see_employee(db.session, current_user, owner):
+        abort(404)
+    try:
+        path = CertificateStore.from_config(current_app.config).path(training.file_name)
+    except ValueError:
+        abort(404)
+    if not path.is_file():
+        abort(404)
+    image = training.file_type.startswith("image/")
+    extension = path.suffix
+    response = send_file(path, mimetype=training.file_type, as_attachment=not image,
+                         download_name=f"sertifikat-{training.id}{extension}", max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    # Even if a file were not what it claims, it runs nothing and reaches nothing.
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -3,8 +3,8 @@
 Supported: multiple choice (``=right ~wrong``), multiple answers with weights (``~%50%a``,
 positive weights are correct), true/false (``{T}``/``{F}``), short answer (``{=a =b}``) and
 numerical (``{#2.5:0.1}``, ``{#1..3}``); general feedback (``####``) becomes the explanation.
-Everything else (matching, essay, missing word, per-answer feedback, partial-credit short
-answers, categories…) is reported as a ContentError with its line, never silently dropped."""
+Everything else (matching, essay, missing word, per-answer feedback, partial credit,
+categories…) is reported as a ContentError with its line, never silently dropped."""
 
 from __future__ import annotations
 
@@ -149,13 +149,22 @@ def _answers(answers: str, report) -> list[str] | None:
     if any("#" in text for _mark, text in parts):
         report("feedback per answer is not supported and was left out")
     options = []
+    # With an "=" answer the question is single choice, and a "~%50%" weight is partial
+    # credit for a wrong option; without one, every positive weight marks a right option.
+    single = any(mark == "=" for mark, _text in parts)
     for mark, text in parts:
         text = text.split("#", 1)[0]
         weight_match = _WEIGHT.match(text.strip())
         weight = float(weight_match.group(1)) if weight_match else None
         if weight_match:
             text = text.strip()[weight_match.end():]
-        correct = weight > 0 if weight is not None else mark == "="
+        if single:
+            correct = mark == "="
+            if mark == "~" and weight is not None and weight > 0:
+                report("partial credit for a wrong option is not supported; only the = answer "
+                       "counts as right")
+        else:
+            correct = weight is not None and weight > 0
         options.append((mark, correct, _restore(" ".join(text.split())), weight))
     if all(mark == "=" for mark, *_rest in options):
         if any(weight is not None and weight != 100 for *_r, weight in options):

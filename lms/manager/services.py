@@ -8,12 +8,16 @@ from datetime import date
 
 from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Subquery
 
 from lms.auth.models import User
-from lms.competency.models import Competency, CompetencyEvidence, JpLedgerEntry
+from lms.competency.models import CompetencyEvidence, JpLedgerEntry
 from lms.courses.models import Course
 from lms.learning.models import Enrollment
+from lms.manager.charts import (CourseCompletion, HeatMap, get_gap_heatmap,
+                                list_course_completion)
 from lms.manager.models import CourseAssignment
+from lms.manager.queries import best_levels, scope_units
 from lms.org.models import Position, PositionCompetency, Unit
 
 SORTS = {
@@ -82,8 +86,8 @@ class UnitAttainment:
 
 @dataclass(frozen=True)
 class Dashboard:
-    """A page of employees, the totals of every employee matching the filters, and per unit
-    JP attainment for the chart."""
+    """A page of employees, the totals of every employee matching the filters, and the
+    charts: per unit JP attainment, per course completion, gaps per unit and competency."""
 
     rows: list[DashboardRow]
     total: int
@@ -92,6 +96,8 @@ class Dashboard:
     units: list[UnitAttainment]
     pages: int
     gaps: list[CompetencyGap]
+    courses: list[CourseCompletion]
+    heatmap: HeatMap
 
 
 @dataclass(frozen=True)
@@ -102,14 +108,6 @@ class CompetencyGap:
     name: str
     total: int
     employees: int
-
-
-def _scope_units(root_unit_id: int | None):
-    """A selectable of the unit ids in scope (recursive CTE), or None for every unit."""
-    if root_unit_id is None:
-        return None
-    tree = select(Unit.id).where(Unit.id == root_unit_id).cte("scope", recursive=True)
-    return tree.union_all(select(Unit.id).where(Unit.parent_id == tree.c.id))
 
 
 def _employee_columns(q: DashboardQuery):
@@ -131,13 +129,7 @@ def _employee_columns(q: DashboardQuery):
         .where(CourseAssignment.due_on < q.today, Enrollment.completed_at.is_(None))
         .group_by(CourseAssignment.user_id).subquery("overdue")
     )
-    best = (
-        select(CompetencyEvidence.user_id, CompetencyEvidence.competency_code,
-               func.max(CompetencyEvidence.level).label("level"))
-        .where(CompetencyEvidence.rejected_at.is_(None))
-        .group_by(CompetencyEvidence.user_id, CompetencyEvidence.competency_code)
-        .subquery("best")
-    )
+    best = best_levels("best")
     missing = PositionCompetency.level - func.coalesce(best.c.level, 0)
     gap = (
         select(User.id.label("user_id"),
@@ -150,11 +142,16 @@ def _employee_columns(q: DashboardQuery):
     return ledger, enrolled, overdue, gap
 
 
+def _target(q: DashboardQuery):
+    """The employee's yearly JP target: PPPK or PNS."""
+    pns = q.targets.get("PNS", 0)
+    return case((User.employee_type == "PPPK", q.targets.get("PPPK", pns)), else_=pns)
+
+
 def _base(q: DashboardQuery) -> tuple[Select, dict]:
     """The filtered employee query with every column the dashboard sorts or shows."""
     ledger, enrolled, overdue, gap = _employee_columns(q)
     published = select(func.count(Course.id)).where(Course.current_number > 0).scalar_subquery()
-    pns = q.targets.get("PNS", 0)
     columns = {
         "nip": User.nip, "name": User.name, "unit_code": Unit.code, "unit_name": Unit.name,
         "position": Position.name, "employee_type": User.employee_type,
@@ -162,7 +159,7 @@ def _base(q: DashboardQuery) -> tuple[Select, dict]:
         "in_progress": func.coalesce(enrolled.c.enrolled, 0) - func.coalesce(enrolled.c.done, 0),
         "not_started": published - func.coalesce(enrolled.c.enrolled, 0),
         "jp": func.coalesce(ledger.c.jp, 0),
-        "jp_target": case((User.employee_type == "PPPK", q.targets.get("PPPK", pns)), else_=pns),
+        "jp_target": _target(q),
         "overdue": func.coalesce(overdue.c.overdue, 0),
         "gap": func.coalesce(gap.c.gap, 0),
     }
@@ -176,7 +173,7 @@ def _base(q: DashboardQuery) -> tuple[Select, dict]:
         .outerjoin(gap, gap.c.user_id == User.id)
         .where(User.active.is_(True))
     )
-    scope = _scope_units(q.root_unit_id)
+    scope = scope_units(q.root_unit_id)
     if scope is not None:
         query = query.join(scope, scope.c.id == User.unit_id)
     if q.position_id is not None:
@@ -187,61 +184,186 @@ def _base(q: DashboardQuery) -> tuple[Select, dict]:
     return query, columns
 
 
-def get_dashboard(session: Session, q: DashboardQuery) -> Dashboard:
-    """One page of employees in scope, the totals and the per-unit chart (three queries)."""
-    query, columns = _base(q)
-    sort = columns[SORTS.get(q.sort, "name")]
-    order = [sort.desc() if q.descending else sort.asc(), User.name, User.nip]
+def _selected(q: DashboardQuery, name: str):
+    """Who the filters select (id, unit, position, JP of the year and target) without the
+    other per-employee figures: the charts and totals aggregate over it cheaply."""
+    jp = (select(func.coalesce(func.sum(JpLedgerEntry.jp), 0))
+          .where(JpLedgerEntry.year == q.year, JpLedgerEntry.user_id == User.id)
+          .correlate(User).scalar_subquery())
+    target = _target(q)
+    query = select(User.id.label("user_id"), User.unit_id.label("unit_id"),
+                   User.position_id.label("position_id"), jp.label("jp"),
+                   target.label("jp_target")).where(User.active.is_(True))
+    scope = scope_units(q.root_unit_id, f"{name}_scope")
+    if scope is not None:
+        query = query.join(scope, scope.c.id == User.unit_id)
+    if q.position_id is not None:
+        query = query.where(User.position_id == q.position_id)
+    if q.met is not None:
+        query = query.where(jp >= target if q.met else jp < target)
+    return query.subquery(name)
+
+
+def _figures(q: DashboardQuery) -> dict:
+    """Each per-employee figure as a scalar subquery correlated to ``User``: an index look-up
+    per row, for the page's 25 rows, instead of a GROUP BY over every employee."""
+    ledger = (JpLedgerEntry.year == q.year, JpLedgerEntry.user_id == User.id)
+    enrolled = select(func.count()).where(Enrollment.user_id == User.id)
+    completed_course = (
+        select(Enrollment.id)
+        .where(Enrollment.user_id == CourseAssignment.user_id,
+               Enrollment.course_id == CourseAssignment.course_id,
+               Enrollment.completed_at.is_not(None))
+        .correlate(CourseAssignment).exists()
+    )
+    best = (
+        select(func.max(CompetencyEvidence.level))
+        .where(CompetencyEvidence.user_id == User.id,
+               CompetencyEvidence.competency_code == PositionCompetency.competency_code,
+               CompetencyEvidence.rejected_at.is_(None))
+        .correlate(User, PositionCompetency).scalar_subquery()
+    )
+    missing = PositionCompetency.level - func.coalesce(best, 0)
+    figures = {
+        "completed": select(func.count(JpLedgerEntry.course_id)).where(*ledger),
+        "jp": select(func.coalesce(func.sum(JpLedgerEntry.jp), 0)).where(*ledger),
+        "enrolled": enrolled,
+        "in_progress": enrolled.where(Enrollment.completed_at.is_(None)),
+        "overdue": select(func.count()).where(CourseAssignment.user_id == User.id,
+                                              CourseAssignment.due_on < q.today,
+                                              ~completed_course),
+        "gap": select(func.coalesce(func.sum(case((missing > 0, missing), else_=0)), 0))
+        .where(PositionCompetency.position_id == User.position_id),
+    }
+    return {k: v.correlate(User).scalar_subquery() for k, v in figures.items()}
+
+
+def _aggregates(q: DashboardQuery) -> dict[str, Subquery]:
+    """The per-employee GROUP BY subqueries of ``_employee_columns`` by name."""
+    return dict(zip(("ledger", "enrolled", "overdue", "gap"), _employee_columns(q)))
+
+
+def _in_scope(q: DashboardQuery, query: Select, name: str,
+              joined: dict[str, Subquery]) -> Select:
+    """``query`` over users restricted to the active employees the filters select, outer-
+    joined to the aggregates in ``joined`` (which must hold ``ledger`` when the filter is on
+    JP). GROUP BY subqueries rather than per-employee correlated ones here: PostgreSQL
+    overestimates a unit subtree's employees and JIT-compiles the correlated form."""
+    query = query.join(Unit, Unit.id == User.unit_id)
+    for sub in joined.values():
+        query = query.outerjoin(sub, sub.c.user_id == User.id)
+    query = query.where(User.active.is_(True))
+    scope = scope_units(q.root_unit_id, name)
+    if scope is not None:
+        query = query.join(scope, scope.c.id == User.unit_id)
+    if q.position_id is not None:
+        query = query.where(User.position_id == q.position_id)
+    if q.met is not None:
+        jp, target = func.coalesce(joined["ledger"].c.jp, 0), _target(q)
+        query = query.where(jp >= target if q.met else jp < target)
+    return query
+
+
+def _page_rows(session: Session, q: DashboardQuery) -> list[DashboardRow]:
+    """The page's employees: their ids chosen first by a query that computes only the sort
+    key (no aggregate at all for name and unit), then every figure for those rows alone
+    through correlated subqueries (one query)."""
+    key = SORTS.get(q.sort, "name")
+    aggregates = _aggregates(q)
+    joined = {}
+    if key in ("jp", "completed") or q.met is not None:
+        joined["ledger"] = aggregates["ledger"]
+    if key in ("overdue", "gap"):
+        joined[key] = aggregates[key]
+    sort = {"name": User.name, "unit_code": Unit.code}.get(key)
+    if sort is None:
+        sub = joined["ledger" if key in ("jp", "completed") else key]
+        sort = func.coalesce(sub.c[key], 0)
     page = max(1, q.page)
-    rows = [DashboardRow(**row._mapping) for row in session.execute(
-        query.order_by(*order).limit(q.per_page).offset((page - 1) * q.per_page))]
-    filtered = query.subquery("filtered")
-    total, met, overdue = session.execute(select(
+    chosen = _in_scope(q, select(User.id.label("user_id"), sort.label("sort_key")),
+                       "page_scope", joined)
+    chosen = (chosen.order_by(sort.desc() if q.descending else sort.asc(), User.name, User.nip)
+              .limit(q.per_page).offset((page - 1) * q.per_page).subquery("page"))
+    figures = _figures(q)
+    published = select(func.count(Course.id)).where(Course.current_number > 0).scalar_subquery()
+    columns = {
+        "nip": User.nip, "name": User.name, "unit_code": Unit.code, "unit_name": Unit.name,
+        "position": Position.name, "employee_type": User.employee_type,
+        "completed": figures["completed"], "in_progress": figures["in_progress"],
+        "not_started": published - figures["enrolled"],
+        "jp": figures["jp"], "jp_target": _target(q),
+        "overdue": figures["overdue"], "gap": figures["gap"],
+    }
+    query = (
+        select(*(c.label(k) for k, c in columns.items()))
+        .select_from(chosen)
+        .join(User, User.id == chosen.c.user_id)
+        .join(Unit, Unit.id == User.unit_id)
+        .outerjoin(Position, Position.id == User.position_id)
+        .order_by(chosen.c.sort_key.desc() if q.descending else chosen.c.sort_key.asc(),
+                  User.name, User.nip)
+    )
+    return [DashboardRow(**row._mapping) for row in session.execute(query)]
+
+
+def _unit_attainment(session: Session, q: DashboardQuery) -> tuple[list[UnitAttainment], int]:
+    """Per unit, the selected employees, how many met their target and their JP; and how
+    many selected employees have an overdue mandatory course (one query)."""
+    aggregates = _aggregates(q)
+    ledger, overdue = aggregates["ledger"], aggregates["overdue"]
+    jp = func.coalesce(ledger.c.jp, 0)
+    query = _in_scope(q, select(
+        Unit.code, Unit.name, func.count(),
+        func.sum(case((jp >= _target(q), 1), else_=0)), func.sum(jp),
+        func.sum(case((overdue.c.overdue > 0, 1), else_=0)),
+    ), "unit_scope", {"ledger": ledger, "overdue": overdue})
+    rows = session.execute(query.group_by(Unit.code, Unit.name).order_by(Unit.code)).all()
+    return [UnitAttainment(*row[:5]) for row in rows], sum(int(row[5]) for row in rows)
+
+
+def get_dashboard(session: Session, q: DashboardQuery) -> Dashboard:
+    """One page of employees in scope, the totals, the gaps and the charts: a fixed number
+    of queries (five at most), whatever the number of employees, units or courses."""
+    rows = _page_rows(session, q)
+    units, overdue = _unit_attainment(session, q)
+    total = sum(unit.employees for unit in units)
+    met = sum(int(unit.met) for unit in units)
+    pages = max(1, -(-total // q.per_page))
+    heatmap = get_gap_heatmap(session, _selected(q, "heat_people"), q.root_unit_id)
+    return Dashboard(rows, total, met, overdue, units, pages, _gaps(heatmap),
+                     list_course_completion(session, _selected(q, "course_people"), total),
+                     heatmap)
+
+
+def count_attainment(session: Session, q: DashboardQuery) -> tuple[int, int]:
+    """How many employees match the query, and how many of them met their JP target."""
+    filtered = _selected(q, "attainment")
+    total, met = session.execute(select(
         func.count(),
         func.coalesce(func.sum(case((filtered.c.jp >= filtered.c.jp_target, 1), else_=0)), 0),
-        func.coalesce(func.sum(case((filtered.c.overdue > 0, 1), else_=0)), 0),
     ).select_from(filtered)).one()
-    units = [UnitAttainment(*row) for row in session.execute(
-        select(filtered.c.unit_code, filtered.c.unit_name, func.count(),
-               func.sum(case((filtered.c.jp >= filtered.c.jp_target, 1), else_=0)),
-               func.sum(filtered.c.jp))
-        .group_by(filtered.c.unit_code, filtered.c.unit_name).order_by(filtered.c.unit_code)
-    )]
-    pages = max(1, -(-int(total) // q.per_page))
-    return Dashboard(rows, int(total), int(met), int(overdue), units, pages,
-                     _gaps(session, q, filtered))
+    return int(total), int(met)
 
 
-def _gaps(session: Session, q: DashboardQuery, filtered) -> list[CompetencyGap]:
+def _gaps(heatmap: HeatMap) -> list[CompetencyGap]:
     """Per competency, the summed gap (required minus highest non-rejected evidenced level)
-    over the filtered employees, largest first (one query)."""
-    best = (
-        select(CompetencyEvidence.user_id, CompetencyEvidence.competency_code,
-               func.max(CompetencyEvidence.level).label("level"))
-        .where(CompetencyEvidence.rejected_at.is_(None))
-        .group_by(CompetencyEvidence.user_id, CompetencyEvidence.competency_code)
-        .subquery("best_level")
-    )
-    missing = PositionCompetency.level - func.coalesce(best.c.level, 0)
-    rows = session.execute(
-        select(Competency.code, Competency.name, func.sum(missing), func.count())
-        .select_from(filtered)
-        .join(User, User.nip == filtered.c.nip)
-        .join(PositionCompetency, PositionCompetency.position_id == User.position_id)
-        .join(Competency, Competency.code == PositionCompetency.competency_code)
-        .outerjoin(best, and_(best.c.user_id == User.id,
-                              best.c.competency_code == PositionCompetency.competency_code))
-        .where(missing > 0)
-        .group_by(Competency.code, Competency.name)
-        .order_by(func.sum(missing).desc(), Competency.code)
-    )
-    return [CompetencyGap(code, name, int(total), int(n)) for code, name, total, n in rows]
+    over the filtered employees, largest first: the heat-map's cells added up over its unit
+    groups, which hold each filtered employee exactly once (no query)."""
+    names = dict(heatmap.competencies)
+    totals: dict[str, list[int]] = {}
+    for row in heatmap.rows:
+        for code, cell in row.cells.items():
+            total = totals.setdefault(code, [0, 0])
+            total[0] += cell.total
+            total[1] += cell.employees
+    gaps = [CompetencyGap(code, names[code], total, n) for code, (total, n) in totals.items()]
+    return sorted(gaps, key=lambda g: (-g.total, g.code))
 
 
 def list_scope_units(session: Session, root_unit_id: int | None) -> list[Unit]:
     """Units a manager may filter by: the subtree of their unit (every unit for admins)."""
     query = select(Unit).order_by(Unit.code)
-    scope = _scope_units(root_unit_id)
+    scope = scope_units(root_unit_id)
     if scope is not None:
         query = query.join(scope, scope.c.id == Unit.id)
     return list(session.scalars(query))
@@ -274,7 +396,7 @@ def iter_ledger_rows(session: Session, root_unit_id: int | None, year: int):
         .where(JpLedgerEntry.year == year)
         .order_by(Unit.code, User.name, User.nip, JpLedgerEntry.ended_on, JpLedgerEntry.id)
     )
-    scope = _scope_units(root_unit_id)
+    scope = scope_units(root_unit_id)
     if scope is not None:
         query = query.join(scope, scope.c.id == User.unit_id)
     for row in session.execute(query.execution_options(yield_per=1000)):

@@ -7,19 +7,24 @@ import re
 from flask import (Response, abort, current_app, flash, redirect, render_template, request,
                    stream_with_context, url_for)
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy import select
 
-from lms.auth.models import User
 from lms.auth.policy import can_manage_employee, can_see_unit, require_role
+from lms.competency.external import list_external_trainings
+from lms.competency.forms import KIND_LABELS
 from lms.competency.services import (EvidenceAlreadyReviewed, get_evidence, get_jp, get_profile,
                                      jp_target, list_ledger, review_evidence)
 from lms.courses.services import course_titles
 from lms.extensions import db
 from lms.manager import bp
+# The other route modules of the blueprint: importing them attaches their routes to ``bp``.
+from lms.manager import external_views, planning  # noqa: F401
 from lms.courses.services import get_current_version, list_published
 from lms.manager.assignments import AssignmentError, AssignmentTarget, assign_course
 from lms.manager.forms import AssignCourseForm, ReviewEvidenceForm
+from lms.manager.scope import employee_in_scope, employee_to_review
+from lms.manager.matrix import iter_matrix_rows, list_competency_codes, matrix_header
 from lms.manager.services import (LEDGER_HEADER, REPORT_HEADER, SORTS, DashboardQuery,
                                   get_dashboard, iter_ledger_rows, iter_report_rows,
                                   list_scope_units)
@@ -80,29 +85,23 @@ def dashboard():
     )
 
 
-def _employee_in_scope(nip: str) -> User:
-    """The employee with this NIP when in the caller's scope, else 404."""
-    digits = "".join(ch for ch in nip if ch.isdigit())
-    employee = db.session.scalar(select(User).where(User.nip == digits)) if digits else None
-    if employee is None or not can_see_unit(db.session, current_user, employee.unit_id):
-        abort(404)
-    return employee
-
-
 @bp.get("/pegawai/<nip>")
 @require_role("manager")
 def employee(nip: str):
     """An employee's full competency profile, JP and training record, with evidence review."""
-    person = _employee_in_scope(nip)
+    person = employee_in_scope(nip)
     year = _year()
     rows = get_profile(db.session, person)
-    titles = course_titles(db.session, {e.course_id for row in rows for e in row.evidence})
+    titles = course_titles(db.session, {e.course_id for row in rows for e in row.evidence
+                                        if e.course_id is not None})
+    form = ReviewEvidenceForm()
     return render_template(
         "manager/employee.html", person=person, rows=rows, titles=titles,
         jp=get_jp(db.session, person, year, jp_target(person, current_app.config)),
         ledger=list_ledger(db.session, person, year),
         can_review=can_manage_employee(db.session, current_user, person),
-        form=ReviewEvidenceForm(),
+        form=form, review_form=form, kinds=KIND_LABELS,
+        trainings=list_external_trainings(db.session, person),
     )
 
 
@@ -111,11 +110,7 @@ def employee(nip: str):
 def review(evidence_id: int):
     """Validate or reject a piece of evidence of an employee in scope (never one's own)."""
     evidence = get_evidence(db.session, evidence_id) or abort(404)
-    person = db.session.get(User, evidence.user_id)
-    if not can_see_unit(db.session, current_user, person.unit_id):
-        abort(404)
-    if not can_manage_employee(db.session, current_user, person):
-        abort(403)
+    person = employee_to_review(evidence.user_id)
     form = ReviewEvidenceForm()
     if not form.validate_on_submit():
         abort(400)
@@ -133,12 +128,17 @@ def review(evidence_id: int):
 @bp.get("/ekspor/<kind>.<fmt>")
 @require_role("manager")
 def export(kind: str, fmt: str):
-    """The unit report or the JP ledger of the scope as CSV (streamed) or XLSX."""
-    if kind not in ("laporan", "jp") or fmt not in ("csv", "xlsx"):
+    """The unit report, the JP ledger or the competency matrix of the scope as CSV
+    (streamed) or XLSX."""
+    if kind not in ("laporan", "jp", "matriks") or fmt not in ("csv", "xlsx"):
         abort(404)
     query, args = _query()
     if kind == "laporan":
         header, rows = REPORT_HEADER, iter_report_rows(db.session, query)
+    elif kind == "matriks":
+        codes = list_competency_codes(db.session)
+        header, rows = matrix_header(codes), iter_matrix_rows(
+            db.session, query.root_unit_id, codes, query.position_id)
     else:
         header, rows = LEDGER_HEADER, iter_ledger_rows(db.session, query.root_unit_id,
                                                        query.year)
@@ -156,7 +156,9 @@ def export(kind: str, fmt: str):
 @require_role("manager")
 def assign():
     """Assign a mandatory course with a due date to employees, a unit or a position."""
-    form = AssignCourseForm()
+    # The training-needs view links here with ?kursus=SLUG&unit=CODE to prefill the form.
+    form = AssignCourseForm(course=request.args.get("kursus", ""),
+                            unit=request.args.get("unit", ""))
     if form.validate_on_submit():
         version = get_current_version(db.session, form.course.data.strip())
         unit = get_unit(db.session, form.unit.data.strip()) if form.unit.data else None
@@ -182,7 +184,8 @@ def assign():
                 flash(_("Pilih pegawai (NIP dalam lingkup Anda), unit, atau jabatan."), "error")
             else:
                 db.session.commit()
-                flash(_("Kursus ditugaskan kepada %(n)s pegawai.", n=count))
+                flash(ngettext("Kursus ditugaskan kepada %(num)s pegawai.",
+                               "Kursus ditugaskan kepada %(num)s pegawai.", count))
                 return redirect(url_for("manager.assign"))
     return render_template("manager/assign.html", form=form,
                            courses=list_published(db.session))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
@@ -16,9 +17,10 @@ from lms.org.models import Unit
 from lms.timeutil import local_date, utcnow
 
 
-@dataclass(frozen=True)
-class EmployeeRow:
-    """One employee's line of a unit report."""
+class EmployeeRow(NamedTuple):
+    """One employee's line of a unit report (a named tuple: a whole-agency report makes tens
+    of thousands of them, and a tuple is built several times faster than a frozen
+    dataclass)."""
 
     nip: str
     name: str
@@ -64,7 +66,10 @@ def unit_report(session: Session, unit: Unit, year: int, targets: dict[str, int]
     against the target of their employee type (``targets`` maps "PNS"/"PPPK" to JP), and
     mandatory courses past their due date on ``today`` and not completed.
     One query: a recursive CTE for the subtree joined to GROUP BYs over the JP ledger and
-    the assignments."""
+    the assignments. (Joining the subtree's employees into those GROUP BYs halves a
+    sub-unit's report on SQLite but, through a CTE, makes PostgreSQL misestimate the row
+    count by thousands of times and spend most of a second JIT-compiling: measured in
+    docs/PERFORMANCE.md, "Agency scale".)"""
     tree = select(Unit.id).where(Unit.id == unit.id).cte("report_tree", recursive=True)
     tree = tree.union_all(select(Unit.id).where(Unit.parent_id == tree.c.id))
     ledger = (
@@ -99,12 +104,8 @@ def unit_report(session: Session, unit: Unit, year: int, targets: dict[str, int]
     ).all()
     default_target = targets.get("PNS", 0)
     employees = [
-        EmployeeRow(
-            nip=nip, name=name, unit=code, employee_type=employee_type,
-            courses_completed=int(courses), jp=int(jp),
-            jp_target=targets.get(employee_type, default_target),
-            overdue=int(late),
-        )
+        EmployeeRow(nip, name, code, employee_type, int(courses), int(jp),
+                    targets.get(employee_type, default_target), int(late))
         for nip, name, code, employee_type, courses, jp, late in rows
     ]
     summary = ReportSummary(len(employees), sum(row.met for row in employees))

@@ -189,3 +189,32 @@ def test_report_query_count_does_not_grow_with_employees(db, api_as, make_unit, 
         make_user("learner", child)
     assert count_queries() == few <= 5  # token, user, unit, the report (+ slack)
     assert len(admin.get("/units/P/report").get_json()["employees"]) == 10
+
+
+# ---- /units/{code}/needs ----
+
+@pytest.mark.parametrize("viewer, unit, status", [
+    ("manager_a", "BID-A", 200), ("manager_a", "SEK-A1", 200), ("manager_a", "BID-B", 404),
+    ("manager_a", "DINAS", 404), ("admin", "DINAS", 200), ("learner_a", "BID-A", 403),
+    ("trainer", "BID-A", 403), ("manager_a", "NOPE", 404),
+])
+def test_needs_scope(api_as, org, viewer, unit, status):
+    assert api_as(org[viewer]).get(f"/units/{unit}/needs").status_code == status
+
+
+def test_needs_rank_gaps_and_name_the_course_that_closes_them(db, api_as, org, make_course):
+    from lms.org.services import save_position
+
+    make_course()  # develops M.03 to level 2 and M.05 to level 1 (see write_course)
+    position = save_position(db.session, "PRAKOM", "Pranata Komputer", "fungsional",
+                             {"M.03": 2, "M.05": 3})
+    org["learner_a"].position = org["learner_a1"].position = position
+    db.session.commit()
+    body = api_as(org["manager_a"]).get("/units/BID-A/needs").get_json()
+    assert body["unit"]["code"] == "BID-A" and body["employees"] == 4
+    assert [(n["code"], n["total_gap"], n["employees_below"]) for n in body["needs"]] == [
+        ("M.05", 6, 2), ("M.03", 4, 2)]
+    courses = [[(c["slug"], c["level"], c["helps"], c["closes"]) for c in n["courses"]]
+               for n in body["needs"]]
+    # The course raises M.05 only to level 1: it helps both, but closes neither gap.
+    assert courses == [[("kursus-uji", 1, 2, 0)], [("kursus-uji", 2, 2, 2)]]

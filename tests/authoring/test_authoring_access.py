@@ -3,6 +3,8 @@ admins everywhere."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from lms.authoring.drafts import start_draft
@@ -34,6 +36,8 @@ POST_ROUTES_LIST = [
     f"/pengajar/draf/{SLUG}/gambar",
     f"/pengajar/draf/{SLUG}/terbitkan",
     f"/pengajar/draf/{SLUG}/gift",
+    f"/pengajar/draf/{SLUG}/hapus",
+    f"/pengajar/draf/{SLUG}/buang",
 ]
 POST_ROUTES = POST_ROUTES_LIST
 ALL = [("get", r) for r in GET_ROUTES] + [("post", r) for r in POST_ROUTES]
@@ -105,6 +109,18 @@ def test_the_nav_shows_pengajar_to_trainers_only(client, login, make_user):
     client.post("/keluar")
     login(make_user(role="trainer"))
     assert "/pengajar/" in client.get("/kursus").get_data(as_text=True)
+
+
+def test_every_trainer_route_is_listed_here(app):
+    """A new route without an access test fails this test."""
+    listed = {r.split("?")[0].replace(SLUG, "<slug>") for r in GET_ROUTES + POST_ROUTES}
+    routes = {rule.rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith(
+        "authoring.")}
+    normalised = {re.sub(r"<(?:int:|path:)?(\w+)>", lambda m: {
+        "slug": "<slug>", "number": "1", "path": "x"}[m.group(1)], r) for r in routes}
+    covered = {re.sub(r"/berkas/course\.md$", "/berkas/x", re.sub(r"/aset/assets/x\.png$",
+                                                                  "/aset/x", r)) for r in listed}
+    assert normalised <= covered, normalised - covered
 
 
 def test_csrf_is_enforced_on_trainer_forms(csrf_app, login, make_user, owned_course):

@@ -4,22 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import PASSWORD
 from tests.e2e.waits import heading_becomes as _heading_becomes
 
 pytestmark = pytest.mark.browser
 
 
-def test_learner_takes_a_course_in_chromium(live_server, browser, make_user, make_course):
+def test_learner_takes_a_course_in_chromium(live_server, browser, sign_in, make_user,
+                                            make_course):
     from selenium.webdriver.common.by import By
 
-    slug = make_course()
-    user = make_user(name="Rina Uji")
-    browser.get(f"{live_server}/masuk")
-    browser.find_element(By.ID, "nip").send_keys(user.nip)
-    browser.find_element(By.ID, "password").send_keys(PASSWORD)
-    browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
-    assert _heading_becomes(browser, "Kursus Saya")
+    make_course()
+    sign_in(browser, make_user(name="Rina Uji"))
 
     browser.get(f"{live_server}/kursus")
     browser.find_element(By.LINK_TEXT, "Kursus Uji").click()

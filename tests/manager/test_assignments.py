@@ -56,3 +56,10 @@ def test_learner_sees_assigned_and_overdue(app, db, client, org, login, make_cou
     login(org["learner_a1"], target=learner)
     html = learner.get("/").get_data(as_text=True)
     assert "Pelatihan wajib" in html and "lewat tenggat" in html
+
+
+def test_needs_view_link_prefills_the_form(client, org, login, make_course):
+    make_course()
+    login(org["manager_root"])
+    page = client.get("/atasan/penugasan?kursus=kursus-uji&unit=BID-A").get_data(as_text=True)
+    assert 'value="kursus-uji"' in page and 'value="BID-A"' in page

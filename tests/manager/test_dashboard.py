@@ -3,10 +3,11 @@
 import re
 from datetime import timedelta
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from lms.competency.models import CompetencyEvidence
 from lms.courses.models import Course
+from lms.learning.models import Enrollment
 from lms.manager.models import CourseAssignment
 from lms.timeutil import local_date, utcnow
 from tests.manager.conftest import THIS_YEAR
@@ -67,30 +68,38 @@ def test_filters_sort_and_pages(db, client, org, login, credit, make_user):
     assert not set(_names(first)) & set(_names(second))
 
 
-def _count_queries(db, client, path):
-    statements = []
+def test_query_count_does_not_grow_with_employees(page_queries, db, client, org, login, make_user, credit,
+                                                  make_unit, make_course):
+    """The page, its gap table and its charts: the same queries for 5 or 50 employees, 1 or
+    4 courses, 4 or 9 units, with positions, evidence and assignments."""
 
-    def count(*_args):
-        statements.append(1)
+    def grow(count, prefix):
+        for i in range(count):
+            unit = (make_unit(f"{prefix}{i}", "Bidang", parent="DINAS") if i % 9 == 0
+                    else org["a1"])
+            person = make_user("learner", unit, name=f"{prefix}{i}")
+            person.position = org["position"]
+            course = credit(person, slug="kursus-uji", levels=(("M.03", 1 + i % 3),))
+            db.session.add(CourseAssignment(user_id=person.id, course_id=course.id,
+                                            due_on=local_date(utcnow()) - timedelta(days=1)))
+        db.session.commit()
 
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        assert client.get(path).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    return len(statements)
-
-
-def test_query_count_does_not_grow_with_employees(db, client, org, login, make_user, credit,
-                                                  make_unit):
+    grow(5, "A")
+    for who in ("manager_root", "admin"):
+        login(org[who])
+        assert "Peta kesenjangan kompetensi per unit" in client.get("/atasan/").get_data(
+            as_text=True)
     login(org["manager_root"])
-    for i in range(5):
-        credit(make_user("learner", org["a1"], name=f"A{i}"), slug="kursus-uji")
-    small = _count_queries(db, client, "/atasan/")
-    for i in range(45):
-        unit = make_unit(f"X{i}", "Seksi", parent="BID-A") if i % 9 == 0 else org["a1"]
-        credit(make_user("learner", unit, name=f"B{i}"), slug="kursus-uji")
-    assert _count_queries(db, client, "/atasan/") == small
+    small = page_queries(client, "/atasan/")[0]
+    login(org["admin"])
+    small_admin = page_queries(client, "/atasan/?jabatan=PRAKOM&status=belum")[0]
+    grow(45, "B")
+    for slug in ("kursus-dua", "kursus-tiga", "kursus-empat"):
+        make_course(slug)
+    login(org["manager_root"])
+    assert page_queries(client, "/atasan/")[0] == small
+    login(org["admin"])
+    assert page_queries(client, "/atasan/?jabatan=PRAKOM&status=belum")[0] == small_admin
 
 
 def test_validate_and_reject_evidence(db, app, client, org, login, credit):
@@ -134,3 +143,82 @@ def test_learner_profile_and_api_show_required_level_and_gap(db, app, client, or
     assert rows["T.01"]["required_level"] == 2 and rows["M.01"]["required_level"] is None
     assert rows["M.03"]["evidence"][0]["status"] == "pending"
     assert db.session.scalar(select(Course.slug)) == "kursus-uji"
+
+
+def test_page_figures_are_the_same_whatever_the_sort(db, org, make_user, credit, make_course):
+    """Each employee's figures do not depend on the sort (name, unit, or an aggregate) nor
+    on the page; totals, unit chart and gaps count only the active employees in scope."""
+    from lms.manager.services import DashboardQuery, get_dashboard, iter_report_rows
+
+    credit(org["learner_a1"], jp=20)  # Citra: M.03 2 of 3, M.05 0 of 2, T.01 0 of 2
+    credit(org["learner_a"], jp=5)  # Budi, no position
+    eko = make_user("learner", org["a1"], employee_type="PPPK", name="Eko")
+    eko.position = org["position"]
+    gone = make_user("learner", org["a"], name="Fajar")
+    gone.active = False
+    credit(gone, jp=30)
+    credit(org["learner_b"], jp=30)  # Dewi, outside Bidang A
+    make_course("wajib")
+    courses = {c.slug: c.id for c in db.session.scalars(select(Course))}
+    db.session.add_all([
+        CompetencyEvidence(user_id=eko.id, competency_code="T.01", course_id=courses["kursus-uji"],
+                           version_number=1, level=1, score=80.0),
+        CompetencyEvidence(user_id=eko.id, competency_code="M.05", course_id=courses["kursus-uji"],
+                           version_number=1, level=2, score=80.0, rejected_at=utcnow()),
+        Enrollment(user_id=org["learner_a"].id, course_id=courses["wajib"]),
+        CourseAssignment(user_id=org["learner_a"].id, course_id=courses["wajib"],
+                         due_on=local_date(utcnow()) - timedelta(days=1)),
+        CourseAssignment(user_id=org["learner_a1"].id, course_id=courses["kursus-uji"],
+                         due_on=local_date(utcnow()) - timedelta(days=1)),  # completed: not due
+    ])
+    db.session.commit()
+    today = local_date(utcnow())
+
+    def board(**kwargs):
+        return get_dashboard(db.session, DashboardQuery(
+            root_unit_id=org["a"].id, year=THIS_YEAR, today=today,
+            targets={"PNS": 20, "PPPK": 20}, **kwargs))
+
+    # name: (unit, completed, in progress, not started, jp, target, overdue, gap)
+    expected = {
+        "Budi": ("BID-A", 1, 1, 0, 5, 20, 1, 0),
+        "Citra": ("SEK-A1", 1, 0, 1, 20, 20, 0, 5),
+        "Eko": ("SEK-A1", 0, 0, 2, 0, 20, 0, 6),  # M.03 3 + M.05 2 (rejected) + T.01 1
+        "Kabid A": ("BID-A", 0, 0, 2, 0, 20, 0, 0),
+    }
+
+    def figures(rows):
+        return {r.name: (r.unit_code, r.completed, r.in_progress, r.not_started, r.jp,
+                         r.jp_target, r.overdue, r.gap) for r in rows}
+
+    orders = {
+        ("name", False): ["Budi", "Citra", "Eko", "Kabid A"],
+        ("unit", True): ["Citra", "Eko", "Budi", "Kabid A"],
+        ("jp", True): ["Citra", "Budi", "Eko", "Kabid A"],
+        ("completed", False): ["Eko", "Kabid A", "Budi", "Citra"],
+        ("overdue", True): ["Budi", "Citra", "Eko", "Kabid A"],
+        ("gap", True): ["Eko", "Citra", "Budi", "Kabid A"],
+    }
+    for (sort, descending), names in orders.items():
+        whole = board(sort=sort, descending=descending)
+        assert [r.name for r in whole.rows] == names, sort
+        assert figures(whole.rows) == expected, sort
+        paged = [board(sort=sort, descending=descending, per_page=3, page=p) for p in (1, 2)]
+        assert [r.name for b in paged for r in b.rows] == names and paged[0].pages == 2
+    exported = {r[1]: (r[2], *r[5:10], r[11], r[12]) for r in iter_report_rows(
+        db.session, DashboardQuery(root_unit_id=org["a"].id, year=THIS_YEAR, today=today,
+                                   targets={"PNS": 20, "PPPK": 20}))}
+    assert exported == expected  # the export's GROUP BY figures agree with the page's
+
+    whole = board()
+    assert (whole.total, whole.met, whole.overdue) == (4, 1, 1)
+    assert [(u.code, u.employees, u.met, u.jp) for u in whole.units] == [
+        ("BID-A", 2, 0, 5), ("SEK-A1", 2, 1, 20)]
+    assert [(g.code, g.total, g.employees) for g in whole.gaps] == [
+        ("M.03", 4, 2), ("M.05", 4, 2), ("T.01", 3, 2)]
+    met = board(met=True)
+    assert [r.name for r in met.rows] == ["Citra"] and (met.total, met.met) == (1, 1)
+    not_met = board(met=False, sort="jp", descending=True)
+    assert [r.name for r in not_met.rows] == ["Budi", "Eko", "Kabid A"]
+    assert (not_met.total, not_met.met, not_met.overdue) == (3, 0, 1)
+    assert [(g.code, g.total) for g in not_met.gaps] == [("M.03", 3), ("M.05", 2), ("T.01", 1)]

@@ -25,10 +25,13 @@ def _routes(org, evidence_id):
         ("get", "/atasan/ekspor/laporan.xlsx?unit=SEK-A1", {}),
         ("get", "/atasan/ekspor/jp.csv?unit=SEK-A1", {}),
         ("get", "/atasan/ekspor/jp.xlsx?unit=SEK-A1", {}),
+        ("get", "/atasan/ekspor/matriks.csv?unit=SEK-A1", {}),
+        ("get", "/atasan/ekspor/matriks.xlsx?unit=SEK-A1", {}),
+        ("get", "/atasan/kebutuhan?unit=SEK-A1", {}),
     ]
 
 
-@pytest.mark.parametrize("index", range(7))
+@pytest.mark.parametrize("index", range(10))
 def test_manager_routes_scope(app, org, login, evidence_of_a1, index):
     method, path, data = _routes(org, evidence_of_a1)[index]
     expected = {"learner_a": 403, "learner_a1": 403, "manager_b": 404, "manager_a": None,
@@ -58,6 +61,8 @@ def test_parent_unit_is_outside_a_sub_unit_managers_scope(client, org, login):
     assert client.get("/atasan/?unit=DINAS").status_code == 404
     assert client.get(f"/atasan/pegawai/{org['manager_root'].nip}").status_code == 404
     assert client.get("/atasan/ekspor/jp.csv?unit=BID-B").status_code == 404
+    assert client.get("/atasan/ekspor/matriks.csv?unit=DINAS").status_code == 404
+    assert client.get("/atasan/kebutuhan?unit=DINAS").status_code == 404
 
 
 def test_managers_cannot_review_their_own_evidence(client, org, login, credit, db):

@@ -1,0 +1,139 @@
+"""Admin pages for employees (pegawai): list, create, edit, set a password."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user
+from sqlalchemy import select
+
+from lms.admin import bp
+from lms.admin.forms import ROLE_LABELS, EmployeeForm, PasswordForm, attach_errors
+from lms.admin.services import (AdminError, EmployeeData, create_employee, get_employee,
+                                list_employees, set_password, update_employee)
+from lms.auth.models import User
+from lms.auth.policy import require_role
+from lms.extensions import db
+from lms.org.employees import UNUSABLE_PASSWORD
+from lms.org.models import Position, Unit
+
+
+def _employee_form(**kwargs) -> EmployeeForm:
+    form = EmployeeForm(**kwargs)
+    form.fill_choices(db.session.scalars(select(Unit).order_by(Unit.code)),
+                      db.session.scalars(select(Position).order_by(Position.code)))
+    return form
+
+
+def _data(form: EmployeeForm) -> EmployeeData:
+    return EmployeeData(
+        nip=form.nip.data or "", name=form.name.data or "", role=form.role.data,
+        employee_type=form.employee_type.data, golongan=form.golongan.data or "",
+        unit_id=form.unit.data, position_id=form.position.data,
+        supervisor_nip=form.supervisor_nip.data or "", active=bool(form.active.data))
+
+
+def _stored(person: User) -> dict:
+    """The employee's current values, to fill the form."""
+    return {"nip": person.nip, "name": person.name, "role": person.role,
+            "employee_type": person.employee_type, "golongan": person.golongan or "",
+            "unit": person.unit_id, "position": person.position_id,
+            "supervisor_nip": person.supervisor.nip if person.supervisor else "",
+            "active": person.active}
+
+
+def _form_page(form: EmployeeForm, person: User | None, password_form=None, status=200):
+    return render_template("admin/employee_form.html", form=form, person=person,
+                           password_form=password_form or PasswordForm(),
+                           unusable=UNUSABLE_PASSWORD), status
+
+
+def _employee_or_404(nip: str) -> User:
+    return get_employee(db.session, nip) or abort(404)
+
+
+@bp.get("/pegawai")
+@require_role("admin")
+def employees():
+    """Employees, searched by NIP or name, a page at a time."""
+    search = request.args.get("q", "").strip()[:100]
+    page = list_employees(db.session, search, request.args.get("hal", 1, type=int))
+    return render_template("admin/employees.html", page=page, search=search,
+                           role_labels=ROLE_LABELS, unusable=UNUSABLE_PASSWORD)
+
+
+@bp.get("/pegawai/baru")
+@require_role("admin")
+def employee_new():
+    """The form for a new employee."""
+    return _form_page(_employee_form(), None)
+
+
+@bp.post("/pegawai/baru")
+@require_role("admin")
+def employee_create():
+    """Create an employee, with a first password or none."""
+    form = _employee_form()
+    if form.validate_on_submit():
+        try:
+            person = create_employee(db.session, _data(form), current_user,
+                                     form.password.data or "", form.confirm.data or "")
+        except AdminError as exc:
+            db.session.rollback()
+            for message in attach_errors(form, exc.problems):
+                flash(message, "error")
+        else:
+            db.session.commit()
+            flash(_("Pegawai %(name)s ditambahkan.", name=person.name))
+            return redirect(url_for("admin.employee_edit", nip=person.nip))
+    return _form_page(form, None, status=422)
+
+
+@bp.get("/pegawai/<nip>")
+@require_role("admin")
+def employee_edit(nip: str):
+    """An employee's data and the form to set their password."""
+    person = _employee_or_404(nip)
+    form = _employee_form(data=_stored(person))
+    return _form_page(form, person)
+
+
+@bp.post("/pegawai/<nip>")
+@require_role("admin")
+def employee_update(nip: str):
+    """Save an employee; disabling them ends their sessions."""
+    person = _employee_or_404(nip)
+    form = _employee_form()
+    if form.validate_on_submit():
+        try:
+            update_employee(db.session, person, _data(form), current_user)
+        except AdminError as exc:
+            db.session.rollback()
+            for message in attach_errors(form, exc.problems):
+                flash(message, "error")
+        else:
+            db.session.commit()
+            flash(_("Data pegawai disimpan."))
+            return redirect(url_for("admin.employee_edit", nip=person.nip))
+    return _form_page(form, person, status=422)
+
+
+@bp.post("/pegawai/<nip>/kata-sandi")
+@require_role("admin")
+def employee_password(nip: str):
+    """Set a new password; every session of the employee ends."""
+    person = _employee_or_404(nip)
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            set_password(db.session, person, form.password.data, form.confirm.data)
+        except AdminError as exc:
+            db.session.rollback()
+            attach_errors(form, exc.problems)
+        else:
+            db.session.commit()
+            if person.id == current_user.id:
+                login_user(person)  # the admin's own sessions elsewhere end, not this one
+            flash(_("Kata sandi baru disimpan; semua sesi pegawai ini telah berakhir."))
+            return redirect(url_for("admin.employee_edit", nip=person.nip))
+    return _form_page(_employee_form(data=_stored(person)), person, form, 422)
