@@ -21,7 +21,8 @@ from lms.manager import bp
 # The other route modules of the blueprint: importing them attaches their routes to ``bp``.
 from lms.manager import external_views, planning  # noqa: F401
 from lms.courses.services import get_current_version, list_published
-from lms.manager.assignments import AssignmentError, AssignmentTarget, assign_course
+from lms.manager.assignments import (AssignmentError, AssignmentTarget, assign_course,
+                                     list_assigned)
 from lms.manager.forms import AssignCourseForm, ReviewEvidenceForm
 from lms.manager.scope import employee_in_scope, employee_to_review
 from lms.manager.matrix import iter_matrix_rows, list_competency_codes, matrix_header
@@ -92,8 +93,10 @@ def employee(nip: str):
     person = employee_in_scope(nip)
     year = _year()
     rows = get_profile(db.session, person)
+    assigned = list_assigned(db.session, person)
     titles = course_titles(db.session, {e.course_id for row in rows for e in row.evidence
-                                        if e.course_id is not None})
+                                        if e.course_id is not None}
+                           | {a.course_id for a in assigned})
     form = ReviewEvidenceForm()
     return render_template(
         "manager/employee.html", person=person, rows=rows, titles=titles,
@@ -102,6 +105,7 @@ def employee(nip: str):
         can_review=can_manage_employee(db.session, current_user, person),
         form=form, review_form=form, kinds=KIND_LABELS,
         trainings=list_external_trainings(db.session, person),
+        assigned=assigned, today=local_date(utcnow()),
     )
 
 

@@ -52,6 +52,9 @@ def test_learner_sees_assigned_and_overdue(app, db, client, org, login, make_cou
     _assign(client, nips=org["learner_a1"].nip, due_on=(TODAY - timedelta(days=2)).isoformat())
     html = client.get("/atasan/").get_data(as_text=True)
     assert "1 pegawai punya pelatihan wajib yang lewat tenggat" in html
+    # The manager's drill-down names the overdue course.
+    html = client.get(f"/atasan/pegawai/{org['learner_a1'].nip}").get_data(as_text=True)
+    assert "Pelatihan wajib" in html and "Kursus Uji" in html and "lewat tenggat" in html
     learner = app.test_client()
     login(org["learner_a1"], target=learner)
     html = learner.get("/").get_data(as_text=True)
