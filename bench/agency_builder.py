@@ -15,29 +15,25 @@ from __future__ import annotations
 import random
 import textwrap
 import time
-import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import bindparam, func, insert, select, text, update
+from sqlalchemy import bindparam, select, text, update
 from sqlalchemy.orm import Session
 
+from bench.agency_history import MANAGERIAL, Rows, add_outside_training, add_progress
 from lms.auth.models import User
 from lms.auth.nip import normalise_nip
 from lms.auth.services import hash_password
-from lms.competency.models import CompetencyEvidence, ExternalTraining, JpLedgerEntry
 from lms.competency.services import seed_framework
 from lms.courses.importer import import_packages
 from lms.courses.models import Course, CourseVersion
 from lms.courses.services import ordered_items
-from lms.learning.models import Enrollment, LessonCompletion
 from lms.manager.models import CourseAssignment
 from lms.org.models import Unit
 from lms.org.services import save_position
-from lms.quizzes.models import Attempt
 from lms.timeutil import local_date, utcnow
-from lms.xapi.models import XapiStatement
 
 PASSWORD = "bench-agency-1"
 COURSES = [  # title, jp, competencies evidenced
@@ -62,7 +58,6 @@ COURSES = [  # title, jp, competencies evidenced
     ("Literasi Data Pemerintahan", 6, {"T.01": 3}),
     ("Moderasi Beragama", 3, {"SK.01": 3}),
 ]
-MANAGERIAL = [f"M.0{i}" for i in range(1, 9)]
 POSITIONS = (  # type, names, required levels (base), golongan
     ("JPT", ["Kepala Badan", "Kepala Pusat"], 4, ["IV/c", "IV/d", "IV/e"]),
     ("administrator", ["Kepala Bidang", "Kepala Bagian", "Kepala Subdirektorat"], 3,
@@ -85,7 +80,6 @@ LAST = ("Santoso Wijaya Pratama Lestari Saputra Hidayat Nugroho Kurniawan Rahmaw
         "Siregar Nasution Simanjuntak Wibowo Susanti Hakim Putri Ramadhan Permana Halim").split()
 TOPICS = ("Perencanaan", "Pelayanan", "Data dan Informasi", "Evaluasi", "Pengembangan", "Umum",
           "Program", "Keuangan", "Kerja Sama", "Pengaduan")
-CHUNK = 20_000  # rows buffered per table before an executemany
 
 
 @dataclass(frozen=True)
@@ -114,41 +108,6 @@ class AgencyBuilt:
     overdue: int = 0  # active employees with a mandatory course past due and not completed
     manager_scope: int = 0  # active employees in ``eselon2_code``'s subtree
     seconds: float = 0.0
-
-
-class _Rows:
-    """Row buffers per table, flushed with Core executemany in foreign-key order."""
-
-    ORDER = (Unit, User, ExternalTraining, CourseAssignment, Enrollment, LessonCompletion,
-             Attempt, CompetencyEvidence, JpLedgerEntry, XapiStatement)
-
-    def __init__(self, session: Session):
-        self.session = session
-        self.buffers = {model: [] for model in self.ORDER}
-        self.counts = {model.__tablename__: 0 for model in self.ORDER}
-        self.next_id = {model: (session.scalar(select(func.max(model.id))) or 0) + 1
-                        for model in self.ORDER if model is not XapiStatement}
-
-    def add(self, model, **row) -> int | None:
-        """Buffer a row, giving it the next explicit id; returns the id."""
-        if model in self.next_id:
-            row["id"] = self.next_id[model]
-            self.next_id[model] += 1
-        self.buffers[model].append(row)
-        if len(self.buffers[model]) >= CHUNK and model in (Unit, User):
-            self.flush()
-        return row.get("id")
-
-    def flush(self, force: bool = False) -> None:
-        """Insert the buffered rows, parents before children."""
-        if not force and sum(len(b) for b in self.buffers.values()) < CHUNK:
-            return
-        for model in self.ORDER:
-            rows = self.buffers[model]
-            if rows:
-                self.session.execute(insert(model.__table__), rows)
-                self.counts[model.__tablename__] += len(rows)
-                rows.clear()
 
 
 def _course_package(root: Path, slug: str, title: str, jp: int, levels: dict[str, int]) -> Path:
@@ -230,7 +189,7 @@ def _positions(session: Session, rng: random.Random) -> dict[str, list[int]]:
     return by_type
 
 
-def _unit_tree(rows: _Rows, count: int, rng: random.Random) -> list[dict]:
+def _unit_tree(rows: Rows, count: int, rng: random.Random) -> list[dict]:
     """1 root, up to 10 eselon-II units, 4 eselon-III units under each, the rest eselon IV."""
     units = [dict(id=rows.add(Unit, code="AGN", name="Badan Pengembangan SDM", parent_id=None,
                               head_id=None), level=1, code="AGN")]
@@ -269,13 +228,6 @@ def _nip(rng: random.Random, employee_type: str, taken: set[str]) -> str:
             return normalise_nip(nip, employee_type)
 
 
-def _when(rng: random.Random, year: int, now: datetime) -> datetime:
-    """A random moment of ``year`` (UTC, naive), never in the future."""
-    start = datetime(year, 1, 1)
-    end = min(datetime(year + 1, 1, 1), now - timedelta(hours=1))
-    return start + timedelta(seconds=rng.randint(0, int((end - start).total_seconds())))
-
-
 def _mandatory(courses: list[dict], today: date) -> list[tuple[int, date, int | None]]:
     """(course index, due date, eselon-II units it covers: None for all, else how many)."""
     wanted = [(0, today - timedelta(days=60), None), (4, today + timedelta(days=45), None),
@@ -304,7 +256,7 @@ def build_agency(session: Session, spec: AgencySpec, folder: Path,
     courses = _import_courses(session, spec, folder)
     positions = _positions(session, rng)
     session.flush()
-    rows = _Rows(session)
+    rows = Rows(session)
     units = _unit_tree(rows, spec.units, rng)
     eselon2 = {}  # unit id -> its eselon-II ancestor (None for the root)
     for unit in units:
@@ -328,8 +280,8 @@ def build_agency(session: Session, spec: AgencySpec, folder: Path,
             rows.add(CourseAssignment, user_id=person["id"], course_id=courses[index]["id"],
                      due_on=due, assigned_by_id=admin_id,
                      assigned_at=datetime.combine(due - timedelta(days=120), datetime.min.time()))
-        jp, overdue = _progress(rows, person, courses, assigned, rng, now, today)
-        jp += _outside_training(rows, person, rng, now, today)
+        jp, overdue = add_progress(rows, person, courses, assigned, rng, now, today)
+        jp += add_outside_training(rows, person, rng, now, today)
         if person["active"]:
             built.active += 1
             built.met += jp >= targets.get(person["employee_type"], targets["PNS"])
@@ -344,7 +296,7 @@ def build_agency(session: Session, spec: AgencySpec, folder: Path,
     return built
 
 
-def _employees(rows: _Rows, spec: AgencySpec, units: list[dict], positions: dict[str, list[int]],
+def _employees(rows: Rows, spec: AgencySpec, units: list[dict], positions: dict[str, list[int]],
                rng: random.Random, now: datetime, built: AgencyBuilt):
     """A head (manager) for every unit, top-down, then an admin in the root unit, then staff
     spread over the tree (more in the lower units); returns heads by unit and the people."""
@@ -386,140 +338,7 @@ def _employees(rows: _Rows, spec: AgencySpec, units: list[dict], positions: dict
     return heads, people
 
 
-def _progress(rows: _Rows, person: dict, courses: list[dict], assigned: dict[int, date],
-              rng: random.Random, now: datetime, today: date) -> tuple[int, bool]:
-    """One employee's enrolments over three years as the real completion path records them;
-    returns JP credited this year and whether a mandatory course is overdue."""
-    engagement = rng.betavariate(1.6, 2.4)
-    jp_this_year, overdue = 0, False
-    for index, course in enumerate(courses):
-        mandatory = index in assigned
-        if rng.random() >= (0.6 + 0.35 * engagement if mandatory else 0.06 + 0.5 * engagement):
-            overdue |= mandatory and assigned[index] < today
-            continue
-        complete = rng.random() < (0.6 if mandatory else 0.45) + 0.35 * engagement
-        if complete:
-            year = today.year if mandatory else rng.choices(
-                (today.year, today.year - 1, today.year - 2), (45, 35, 20))[0]
-            completed_at = _when(rng, year, now)
-            enrolled_at = completed_at - timedelta(days=rng.randint(1, 40),
-                                                   minutes=rng.randint(0, 600))
-        else:
-            completed_at = None
-            enrolled_at = _when(rng, rng.choice((today.year, today.year - 1)), now)
-        overdue |= mandatory and not complete and assigned[index] < today
-        lessons = course["lessons"] if complete else course["lessons"][
-            :rng.randint(0, len(course["lessons"]))]
-        end = completed_at or now
-        moments = sorted(enrolled_at + (end - enrolled_at) * rng.random() for _ in lessons)
-        enrollment = rows.add(
-            Enrollment, user_id=person["id"], course_id=course["id"], enrolled_at=enrolled_at,
-            completed_at=completed_at, completed_version=course["number"] if complete else None,
-            last_item_key=(course["quiz"] if complete else lessons[-1] if lessons else None))
-        for key, moment in zip(lessons, moments):
-            rows.add(LessonCompletion, user_id=person["id"], course_id=course["id"],
-                     lesson_key=key, completed_at=moment)
-        tries = ([False] if rng.random() < 0.2 else []) + [True] if complete else (
-            [False] if len(lessons) == len(course["lessons"]) and rng.random() < 0.5 else [])
-        for number, passed in enumerate(tries, 1):
-            _attempt(rows, person, course, number, passed, end - timedelta(
-                minutes=10 * (len(tries) - number + 1)))
-        if not complete:
-            continue
-        _completion(rows, person, course, enrollment, enrolled_at, completed_at, rng)
-        if local_date(completed_at).year == today.year:
-            jp_this_year += course["jp"]
-    return jp_this_year, overdue
-
-
-def _attempt(rows: _Rows, person: dict, course: dict, number: int, passed: bool,
-             at: datetime) -> None:
-    """A graded attempt at the final quiz and its xAPI statement (quizzes.services shape)."""
-    answers = {"q-jp": "45" if passed else "60", "q-hak": "q-hak-1"}
-    score = 100.0 if passed else 50.0
-    rows.add(Attempt, user_id=person["id"], course_id=course["id"], quiz_key=course["quiz"],
-             version_id=course["version_id"], number=number, idempotency_key=uuid.uuid4().hex,
-             started_at=at - timedelta(minutes=8), submitted_at=at, score=score, passed=passed,
-             answers=answers, results={"questions": {
-                 "q-jp": {"correct": passed, "earned": 1.0 if passed else 0.0},
-                 "q-hak": {"correct": True, "earned": 1.0}}, "late": False})
-    rows.add(XapiStatement, id=str(uuid.uuid4()), user_id=person["id"],
-             verb="passed" if passed else "failed", activity_type="assessment",
-             activity_id=f"{course['slug']}.{course['quiz']}", activity_name="Kuis Akhir",
-             result={"score": {"scaled": score / 100, "raw": score, "min": 0, "max": 100},
-                     "success": passed, "completion": True},
-             timestamp=at, forwarded_at=None)
-
-
-def _completion(rows: _Rows, person: dict, course: dict, enrollment: int,
-                enrolled_at: datetime, completed_at: datetime, rng: random.Random) -> None:
-    """Evidence per competency, the JP ledger entry and the xAPI statement of a completed
-    course (learning.services.complete_course_if_done), some evidence reviewed."""
-    review = rng.random()
-    reviewer = person["supervisor_id"]
-    reviewed_at = completed_at + timedelta(days=rng.randint(1, 20))
-    for code, level in course["levels"]:
-        validated = reviewer is not None and review < 0.35
-        rejected = reviewer is not None and 0.35 <= review < 0.38
-        rows.add(CompetencyEvidence, user_id=person["id"], competency_code=code,
-                 course_id=course["id"], external_training_id=None,
-                 version_number=course["number"], level=level, score=100.0,
-                 completed_at=completed_at,
-                 validated_by_id=reviewer if validated else None,
-                 validated_at=reviewed_at if validated else None,
-                 rejected_by_id=reviewer if rejected else None,
-                 rejected_at=reviewed_at if rejected else None)
-    day = local_date(completed_at)
-    rows.add(JpLedgerEntry, user_id=person["id"], year=day.year, jp=course["jp"],
-             course_id=course["id"], external_training_id=None, title=course["title"],
-             kind=course["kind"], provider=course["provider"],
-             started_on=local_date(enrolled_at), ended_on=day,
-             certificate_number=f"KASN-{day.year}-{enrollment:07d}", recorded_at=completed_at)
-    rows.add(XapiStatement, id=str(uuid.uuid4()), user_id=person["id"], verb="completed",
-             activity_type="course", activity_id=course["slug"], activity_name=course["title"],
-             result={"completion": True, "success": True,
-                     "score": {"scaled": 1.0, "raw": 100.0, "min": 0, "max": 100}},
-             timestamp=completed_at, forwarded_at=None)
-
-
-def _outside_training(rows: _Rows, person: dict, rng: random.Random, now: datetime,
-                      today: date) -> int:
-    """One employee in twenty recorded a classroom training; most were validated (then it
-    carries evidence and a JP ledger entry). Returns JP credited this year."""
-    if rng.random() >= 0.05:
-        return 0
-    ended = local_date(_when(rng, rng.choice((today.year, today.year - 1)), now))
-    started = ended - timedelta(days=rng.randint(0, 4))
-    jp, code, level = rng.choice((8, 16, 24, 32)), rng.choice(MANAGERIAL), rng.randint(1, 3)
-    recorded = datetime.combine(ended, datetime.min.time()) + timedelta(days=3)
-    reviewer = person["supervisor_id"]
-    validated = reviewer is not None and rng.random() < 0.8
-    title = rng.choice(("Bimbingan Teknis Penyusunan SKP", "Seminar Reformasi Birokrasi",
-                        "Pelatihan Pengadaan Barang/Jasa"))
-    kind = rng.choice(("klasikal", "non-klasikal"))
-    training = rows.add(
-        ExternalTraining, user_id=person["id"], kind=kind,
-        title=title, provider="LAN RI", started_on=started, ended_on=ended, jp=jp,
-        certificate_number=f"SRT/{rng.randint(1, 99999):05d}/{ended.year}",
-        competency_code=code, level=level, file_name=f"{uuid.uuid4().hex}.pdf",
-        file_type="application/pdf", recorded_by_id=person["id"], recorded_at=recorded,
-        validated_by_id=reviewer if validated else None,
-        validated_at=recorded + timedelta(days=2) if validated else None,
-        rejected_by_id=None, rejected_at=None)
-    if not validated:
-        return 0
-    rows.add(CompetencyEvidence, user_id=person["id"], competency_code=code, course_id=None,
-             external_training_id=training, version_number=None, level=level, score=None,
-             completed_at=recorded, validated_by_id=reviewer,
-             validated_at=recorded + timedelta(days=2), rejected_by_id=None, rejected_at=None)
-    rows.add(JpLedgerEntry, user_id=person["id"], year=ended.year, jp=jp, course_id=None,
-             external_training_id=training, title=title, kind=kind, provider="LAN RI",
-             started_on=started, ended_on=ended, certificate_number=f"LUAR-{training:07d}",
-             recorded_at=recorded + timedelta(days=2))
-    return jp if ended.year == today.year else 0
-
-
-def _move_sequences(session: Session, rows: _Rows) -> None:
+def _move_sequences(session: Session, rows: Rows) -> None:
     """On PostgreSQL, move each id sequence past the explicit ids (SQLite needs nothing)."""
     if session.get_bind().dialect.name != "postgresql":
         return
