@@ -21,8 +21,8 @@ from lms.manager import bp
 # The other route modules of the blueprint: importing them attaches their routes to ``bp``.
 from lms.manager import external_views, planning  # noqa: F401
 from lms.courses.services import get_current_version, list_published
-from lms.manager.assignments import (AssignmentError, AssignmentTarget, assign_course,
-                                     list_assigned)
+from lms.manager.assignments import (OVERDUE_HEADER, AssignmentError, AssignmentTarget,
+                                     assign_course, iter_overdue_rows, list_assigned)
 from lms.manager.forms import AssignCourseForm, ReviewEvidenceForm
 from lms.manager.scope import employee_in_scope, employee_to_review
 from lms.manager.matrix import iter_matrix_rows, list_competency_codes, matrix_header
@@ -132,9 +132,9 @@ def review(evidence_id: int):
 @bp.get("/ekspor/<kind>.<fmt>")
 @require_role("manager")
 def export(kind: str, fmt: str):
-    """The unit report, the JP ledger or the competency matrix of the scope as CSV
-    (streamed) or XLSX."""
-    if kind not in ("laporan", "jp", "matriks") or fmt not in ("csv", "xlsx"):
+    """The unit report, the JP ledger, the competency matrix or the overdue mandatory
+    courses of the scope as CSV (streamed) or XLSX."""
+    if kind not in ("laporan", "jp", "matriks", "terlambat") or fmt not in ("csv", "xlsx"):
         abort(404)
     query, args = _query()
     if kind == "laporan":
@@ -143,6 +143,9 @@ def export(kind: str, fmt: str):
         codes = list_competency_codes(db.session)
         header, rows = matrix_header(codes), iter_matrix_rows(
             db.session, query.root_unit_id, codes, query.position_id)
+    elif kind == "terlambat":
+        header, rows = OVERDUE_HEADER, iter_overdue_rows(db.session, query.root_unit_id,
+                                                         query.today)
     else:
         header, rows = LEDGER_HEADER, iter_ledger_rows(db.session, query.root_unit_id,
                                                        query.year)

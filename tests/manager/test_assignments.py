@@ -66,3 +66,29 @@ def test_needs_view_link_prefills_the_form(client, org, login, make_course):
     login(org["manager_root"])
     page = client.get("/atasan/penugasan?kursus=kursus-uji&unit=BID-A").get_data(as_text=True)
     assert 'value="kursus-uji"' in page and 'value="BID-A"' in page
+
+
+def test_overdue_export_lists_each_late_course_in_scope(db, client, org, login, make_course):
+    import csv
+    import io
+
+    make_course()
+    login(org["manager_root"])
+    late = (TODAY - timedelta(days=3)).isoformat()
+    _assign(client, nips=f"{org['learner_a1'].nip}\n{org['learner_b'].nip}", due_on=late)
+    _assign(client, nips=org["learner_a"].nip)  # due next week: not overdue
+    rows = list(csv.reader(io.StringIO(
+        client.get("/atasan/ekspor/terlambat.csv").get_data(as_text=True))))
+    assert rows[0] == ["nip", "name", "unit", "course", "due_on", "days_overdue",
+                       "assigned_by"]
+    assert sorted(r[1] for r in rows[1:]) == ["Citra", "Dewi"]
+    assert {(r[3], r[4], r[5], r[6]) for r in rows[1:]} == {
+        ("Kursus Uji", late, "3", "Kepala Dinas")}
+    # A manager of Bidang A sees only Citra; the XLSX carries the same rows.
+    other = client.application.test_client()
+    login(org["manager_a"], target=other)
+    rows = list(csv.reader(io.StringIO(
+        other.get("/atasan/ekspor/terlambat.csv").get_data(as_text=True))))
+    assert [r[1] for r in rows[1:]] == ["Citra"]
+    xlsx = other.get("/atasan/ekspor/terlambat.xlsx")
+    assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
