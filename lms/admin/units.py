@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from lms.admin import bp
 from lms.admin.forms import DeleteForm, UnitForm, attach_errors
+from lms.admin.saving import save_form
 from lms.admin.services import (AdminError, UnitData, create_unit, delete_unit, list_unit_tree,
                                 update_unit)
 from lms.auth.policy import require_role
@@ -52,14 +53,8 @@ def unit_create():
     rows = list_unit_tree(db.session)
     form = _unit_form(rows)
     if form.validate_on_submit():
-        try:
-            unit = create_unit(db.session, _data(form))
-        except AdminError as exc:
-            db.session.rollback()
-            for message in attach_errors(form, exc.problems):
-                flash(message, "error")
-        else:
-            db.session.commit()
+        saved, unit = save_form(form, lambda: create_unit(db.session, _data(form)))
+        if saved:
             flash(_("Unit %(name)s ditambahkan.", name=unit.name))
             return redirect(url_for("admin.units"))
     return render_template("admin/unit_form.html", unit=None, form=form), 422
@@ -84,14 +79,9 @@ def unit_update(unit_id: int):
     form = _unit_form(list_unit_tree(db.session))
     form.code.data = unit.code  # the code is fixed: employees and files refer to it
     if form.validate_on_submit():
-        try:
-            update_unit(db.session, unit, _data(form, unit.code))
-        except AdminError as exc:
-            db.session.rollback()
-            for message in attach_errors(form, exc.problems):
-                flash(message, "error")
-        else:
-            db.session.commit()
+        saved, _result = save_form(
+            form, lambda: update_unit(db.session, unit, _data(form, unit.code)))
+        if saved:
             flash(_("Unit %(name)s disimpan.", name=unit.name))
             return redirect(url_for("admin.units"))
     return render_template("admin/unit_form.html", unit=unit, form=form), 422

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from lms.admin import bp
 from lms.admin.forms import ROLE_LABELS, EmployeeForm, PasswordForm, attach_errors
+from lms.admin.saving import save_form
 from lms.admin.services import (AdminError, EmployeeData, create_employee, get_employee,
                                 list_employees, set_password, update_employee)
 from lms.auth.models import User
@@ -75,15 +76,10 @@ def employee_create():
     """Create an employee, with a first password or none."""
     form = _employee_form()
     if form.validate_on_submit():
-        try:
-            person = create_employee(db.session, _data(form), current_user,
-                                     form.password.data or "", form.confirm.data or "")
-        except AdminError as exc:
-            db.session.rollback()
-            for message in attach_errors(form, exc.problems):
-                flash(message, "error")
-        else:
-            db.session.commit()
+        saved, person = save_form(form, lambda: create_employee(
+            db.session, _data(form), current_user, form.password.data or "",
+            form.confirm.data or ""))
+        if saved:
             flash(_("Pegawai %(name)s ditambahkan.", name=person.name))
             return redirect(url_for("admin.employee_edit", nip=person.nip))
     return _form_page(form, None, status=422)
@@ -105,14 +101,9 @@ def employee_update(nip: str):
     person = _employee_or_404(nip)
     form = _employee_form()
     if form.validate_on_submit():
-        try:
-            update_employee(db.session, person, _data(form), current_user)
-        except AdminError as exc:
-            db.session.rollback()
-            for message in attach_errors(form, exc.problems):
-                flash(message, "error")
-        else:
-            db.session.commit()
+        saved, _result = save_form(
+            form, lambda: update_employee(db.session, person, _data(form), current_user))
+        if saved:
             flash(_("Data pegawai disimpan."))
             return redirect(url_for("admin.employee_edit", nip=person.nip))
     return _form_page(form, person, status=422)
