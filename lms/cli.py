@@ -11,9 +11,11 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from lms.audit.cli import audit as audit_commands
 from lms.extensions import db
 
 lms_group = AppGroup("lms", help="Kelas ASN administration commands.")
+lms_group.add_command(audit_commands)
 
 
 def _fail(lines: list[str]) -> None:

@@ -26,6 +26,7 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_WINDOW_SECONDS": 15 * 60,
     "QUIZ_TIME_GRACE_SECONDS": 60,
+    "AUDIT_RETENTION_DAYS": 730,  # `lms audit prune` deletes older audit events; 0 keeps all
     "UPLOAD_FOLDER": None,  # default: instance/uploads
     "EVIDENCE_MAX_BYTES": 5 * 1024 * 1024,  # largest certificate scan of an outside training
     "PROXY_COUNT": 0,  # number of reverse proxies in front of the app (X-Forwarded-* trusted)

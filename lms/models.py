@@ -1,5 +1,6 @@
 """Imports every model module so the metadata (and Alembic) sees all tables."""
 
+from lms.audit.models import AuditEvent
 from lms.auth.models import ApiToken, LoginFailure, User
 from lms.authoring.models import CourseDraft, CourseFeedback, CourseOwner, DraftAsset
 from lms.competency.models import (Competency, CompetencyEvidence, CompetencyLevel,
@@ -12,7 +13,7 @@ from lms.quizzes.models import Attempt
 from lms.xapi.models import XapiStatement
 
 __all__ = [
-    "ApiToken", "Attempt", "Competency", "CompetencyEvidence", "CompetencyLevel", "Course", "CourseAsset",
+    "ApiToken", "AuditEvent", "Attempt", "Competency", "CompetencyEvidence", "CompetencyLevel", "Course", "CourseAsset",
     "CourseAssignment", "CourseCompetency", "CourseVersion", "Enrollment", "ExternalTraining", "Item",
     "JpLedgerEntry", "LessonCompletion", "LoginFailure", "Module", "Position",
     "PositionCompetency", "Unit", "User", "XapiStatement",
