@@ -55,11 +55,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from lms.errors import register_error_handlers
     from lms.learning import views as learning_views
     from lms.manager import views as manager_views
+    from lms.ops import views as ops_views
     from lms.quizzes import views as quiz_views
     from lms.templating import register_template_helpers
 
     for views in (auth_views, course_views, learning_views, quiz_views, competency_views,
-                  manager_views, authoring_views, admin_views):
+                  manager_views, authoring_views, admin_views, ops_views):
         app.register_blueprint(views.bp)
     app.register_blueprint(api_views.bp, url_prefix="/api/v1")
     csrf.exempt(api_views.bp)  # token-authenticated, no cookies

@@ -29,6 +29,7 @@ DEFAULTS: dict[str, Any] = {
     "AUDIT_RETENTION_DAYS": 730,  # `lms audit prune` deletes older audit events; 0 keeps all
     "UPLOAD_FOLDER": None,  # default: instance/uploads
     "EVIDENCE_MAX_BYTES": 5 * 1024 * 1024,  # largest certificate scan of an outside training
+    "HEALTH_MIN_FREE_MB": 200,  # /healthz fails below this much free disk (uploads, SQLite file)
     "PROXY_COUNT": 0,  # number of reverse proxies in front of the app (X-Forwarded-* trusted)
     "BASE_URL": "http://127.0.0.1:5000",  # public address; xAPI activity ids are built on it
     "XAPI_ENDPOINT": None,  # LRS base URL for `lms xapi-forward`, e.g. https://lrs.example/xapi

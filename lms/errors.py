@@ -5,7 +5,14 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
+
+from lms.extensions import db
+from lms.faults import fault_summary, storage_fault
+
+# How long a client should wait before writing again while the storage refuses writes.
+RETRY_AFTER_SECONDS = 60
 
 API_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
              405: "method_not_allowed", 409: "conflict", 413: "too_large", 422: "invalid",
@@ -38,3 +45,27 @@ def register_error_handlers(app: Flask) -> None:
         }
         message = messages.get(exc.code or 500, exc.name)
         return render_template("errors/error.html", code=exc.code, message=message), exc.code
+
+    @app.errorhandler(DBAPIError)
+    @app.errorhandler(OSError)
+    def storage_error(exc: Exception):
+        # A full disk or a read-only database is a state of the machine, not a bug: one log
+        # line per refused request, a 503 that says so, and reads keep working.
+        kind = storage_fault(exc)
+        if kind is None:
+            raise exc
+        db.session.rollback()
+        app.logger.warning("write refused (%s) on %s %s: %s", kind, request.method,
+                           request.path, fault_summary(exc))
+        message = _("Situs sementara hanya dapat dibaca: perubahan Anda belum tersimpan. "
+                    "Halaman tetap dapat dibaca; coba simpan lagi beberapa saat lagi.")
+        if request.path.startswith("/api/"):
+            response, status = api_error(503, message, "read_only")
+        else:
+            response = app.make_response(
+                render_template("errors/error.html", code=503, message=message))
+            status = 503
+        response.status_code = status
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        response.headers["Cache-Control"] = "no-store"
+        return response

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-PUBLIC = {"static", "auth.login", "auth.language", "api.openapi"}
+PUBLIC = {"static", "auth.login", "auth.language", "api.openapi", "ops.healthz"}
 
 
 def _routes(app):

@@ -11,6 +11,7 @@ from lms.courses.models import Course
 from lms.courses.services import (course_titles, get_current_version, list_published,
                                   ordered_items)
 from lms.extensions import db
+from lms.faults import unless_read_only
 from lms.learning import bp
 from lms.manager.assignments import list_assigned
 from lms.timeutil import local_date, utcnow
@@ -63,8 +64,8 @@ def item(slug: str, key: str):
     if current.kind == "quiz":
         return redirect(url_for("quizzes.take", slug=slug, key=key))
     if get_enrollment(db.session, current_user, version.course_id):
-        record_visit(db.session, current_user, version, key)
-        db.session.commit()
+        with unless_read_only(db.session, "resume position"):
+            record_visit(db.session, current_user, version, key)
     progress = get_progress(db.session, current_user, version)
     return render_template(
         "learning/lesson.html", version=version, lesson=current, progress=progress,
