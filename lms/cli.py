@@ -289,10 +289,18 @@ def xapi_forward() -> None:
 @click.option("--port", default=5000, type=int)
 @click.option("--workers", default=lambda: int(os.environ.get("LMS_WORKERS", 0)) or
               min(2 * (os.cpu_count() or 1) + 1, 9), type=int)
-def serve(host: str, port: int, workers: int) -> None:
+@click.option("--read-only", is_flag=True,
+              help="Start even when the database cannot be written (writes answer 503).")
+def serve(host: str, port: int, workers: int, read_only: bool) -> None:
     """Production server (gunicorn, several worker processes)."""
+    from lms.ops.health import database_write_problem
     from lms.server import run
 
+    problem = database_write_problem(current_app._get_current_object())
+    if problem and not read_only:
+        _fail([f"lms serve: not starting: {problem}; fix it, or start with --read-only"])
+    if problem:
+        click.echo(f"lms serve: {problem}: serving read-only, writes answer 503", err=True)
     run(host, port, workers)
 
 

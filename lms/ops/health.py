@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from flask import Flask
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
@@ -112,3 +113,24 @@ def run_checks(engine: Engine, upload_folder: Path, min_free_mb: int) -> dict[st
         "uploads": check_folder_writable(upload_folder),
         "disk": check_free_space(places, min_free_mb),
     }
+
+
+_SERVE_PROBLEMS = {
+    "read_only": "the database is read-only",
+    "disk_full": "the disk of the database is full",
+    "io_error": "the database reports a disk I/O error",
+    "unreachable": "the database cannot be reached",
+    "error": "the database cannot be written (has `lms init-db` been run?)",
+}
+
+
+def database_write_problem(app: Flask) -> str | None:
+    """Before ``lms serve`` starts its workers: None when the app's database takes a write,
+    else one line saying why not. The checking connection is closed again (no socket or file
+    handle is shared with forked workers)."""
+    from lms.extensions import db
+
+    with app.app_context():
+        check = check_database(db.engine)
+        db.engine.dispose()
+    return None if check.ok else _SERVE_PROBLEMS.get(check.error or "error", _SERVE_PROBLEMS["error"])
