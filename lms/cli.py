@@ -1,4 +1,10 @@
-"""The ``lms`` command line (also ``flask --app lms lms …``)."""
+"""The ``lms`` command line (also ``flask --app lms lms …``).
+
+Start-up time matters here (an operator types these commands, cron runs them): this module
+imports only click and Flask's CLI helpers. Each command imports what it needs, and the
+application itself is built only when a command runs that needs it (``with_appcontext``), so
+``lms --help`` never loads SQLAlchemy, the models or the views.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +15,9 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, ScriptInfo
 
 from lms.audit.cli import audit as audit_commands
-from lms.extensions import db
 
 lms_group = AppGroup("lms", help="Kelas ASN administration commands.")
 lms_group.add_command(audit_commands)
@@ -30,7 +35,9 @@ def init_db() -> None:
     from flask_migrate import upgrade
 
     from lms.competency.services import seed_framework
+    from lms.extensions import db, enable_migrations
 
+    enable_migrations(current_app)  # the command app of ``lms`` leaves Alembic out
     upgrade(directory=current_app.extensions["migrate"].directory)
     added = seed_framework(db.session)
     db.session.commit()
@@ -43,6 +50,7 @@ def check(paths: tuple[str, ...]) -> None:
     """Validate course packages; prints file:line: message per error."""
     from lms.competency.models import Competency
     from lms.content import check_package
+    from lms.extensions import db
 
     known = set(db.session.scalars(db.select(Competency.code))) or None
     problems = [f"{_join(path, e.file)}:{e.line}: {e.message}"
@@ -62,6 +70,7 @@ def import_(paths: tuple[str, ...]) -> None:
     """Validate all packages, then import or publish a new version of each (all or nothing)."""
     from lms.content import PackageInvalid
     from lms.courses.importer import import_packages
+    from lms.extensions import db
 
     try:
         results = import_packages(db.session, list(paths))
@@ -81,6 +90,7 @@ def export(slug: str, dest: str) -> None:
     from lms.content import write_package
     from lms.courses.importer import version_to_package
     from lms.courses.services import get_current_version
+    from lms.extensions import db
 
     version = get_current_version(db.session, slug)
     if version is None:
@@ -101,6 +111,7 @@ def seed_demo() -> None:
     from lms.competency.uploads import CertificateStore
     from lms.demo import seed
     from lms.demo_activity import seed_activity, seed_owners
+    from lms.extensions import db
 
     created = seed(db.session)
     seed_owners(db.session)
@@ -125,6 +136,7 @@ def users_create(nip, name, role, unit_code, employee_type, password_stdin) -> N
     """Create a user; the password comes from stdin or is generated and printed."""
     from lms.auth.nip import NipInvalid
     from lms.auth.services import AccountError, create_user
+    from lms.extensions import db
 
     password = sys.stdin.readline().rstrip("\n") if password_stdin else secrets.token_urlsafe(12)
     try:
@@ -144,6 +156,7 @@ def users_create(nip, name, role, unit_code, employee_type, password_stdin) -> N
 def users_set_password(nip: str, password_stdin: bool) -> None:
     """Set a user's password and end their sessions; generated and printed without stdin."""
     from lms.admin.services import AdminError, get_employee, set_password
+    from lms.extensions import db
 
     user = get_employee(db.session, nip)
     if user is None:
@@ -170,6 +183,7 @@ lms_group.add_command(units)
 @click.option("--parent", "parent_code")
 def units_create(code, name, parent_code) -> None:
     """Create a unit kerja, optionally under a parent."""
+    from lms.extensions import db
     from lms.org.services import UnitError, create_unit
 
     try:
@@ -185,6 +199,7 @@ def units_create(code, name, parent_code) -> None:
 @click.option("--dry-run", is_flag=True, help="Validate and report without changing anything.")
 def import_employees(file: str, dry_run: bool) -> None:
     """Create or update employees and units from a CSV file (all or nothing)."""
+    from lms.extensions import db
     from lms.org.employees import EmployeeImportError, import_employees_csv
 
     try:
@@ -210,6 +225,7 @@ lms_group.add_command(framework)
 def framework_export(file: str | None) -> None:
     """Write the competency framework as CSV to FILE (standard output without one)."""
     from lms.competency.framework import export_framework_csv
+    from lms.extensions import db
 
     if not file or file == "-":
         export_framework_csv(db.session, sys.stdout)
@@ -228,6 +244,7 @@ def framework_export(file: str | None) -> None:
 def framework_import(file: str, dry_run: bool) -> None:
     """Add or update competencies from a CSV file (all or nothing)."""
     from lms.competency.framework import FrameworkError, import_framework_csv
+    from lms.extensions import db
 
     try:
         with open(file, encoding="utf-8-sig", newline="") as fh:
@@ -256,6 +273,7 @@ def token_create(nip: str) -> None:
     """Print a new API token for the user with this NIP."""
     from lms.auth.models import User
     from lms.auth.services import create_token
+    from lms.extensions import db
 
     clean = "".join(ch for ch in nip if ch.isdigit())
     user = db.session.scalar(db.select(User).where(User.nip == clean))
@@ -269,6 +287,7 @@ def token_create(nip: str) -> None:
 @lms_group.command("xapi-forward")
 def xapi_forward() -> None:
     """Send pending xAPI statements to the LRS configured in LMS_XAPI_ENDPOINT."""
+    from lms.extensions import db
     from lms.xapi.services import ForwardFailed, forward
 
     endpoint = current_app.config["XAPI_ENDPOINT"]
@@ -284,7 +303,8 @@ def xapi_forward() -> None:
     click.echo(f"{sent} statement(s) forwarded")
 
 
-@lms_group.command("serve")
+# The master process only supervises; each worker builds its own application.
+@lms_group.command("serve", with_appcontext=False)
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=5000, type=int)
 @click.option("--workers", default=lambda: int(os.environ.get("LMS_WORKERS", 0)) or
@@ -305,9 +325,9 @@ def serve(host: str, port: int, workers: int, read_only: bool) -> None:
 
 
 def main() -> None:
-    """Console script entry point: ``lms COMMAND``."""
+    """Console script entry point: ``lms COMMAND``; the app is built only if the command needs it."""
     from lms import create_app
 
-    app = create_app()
-    with app.app_context():
-        lms_group.main(prog_name="lms")
+    # The commands need the database, not the views: the command app starts several times faster.
+    lms_group.main(prog_name="lms", obj=ScriptInfo(create_app=lambda: create_app(web=False),
+                                                   set_debug_flag=False))

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import sqlite3
 
+from pathlib import Path
+
+from flask import Flask
 from flask_babel import Babel
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, event
@@ -30,10 +32,18 @@ class Base(DeclarativeBase):
 
 # Views commit once and then render: keeping loaded objects avoids reloading them all.
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
-migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+
+
+def enable_migrations(app: Flask) -> None:
+    """Attach Flask-Migrate (``flask db …``, ``upgrade``) to the app, once."""
+    if "migrate" in app.extensions:
+        return
+    from flask_migrate import Migrate  # imports all of Alembic: only where migrations run
+
+    Migrate(app, db, directory=str(Path(__file__).parent / "migrations"))
 
 # SQLite 3.7.0 up to 3.51.2 can corrupt a WAL database when a checkpoint races a reset
 # (fixed in 3.51.3), so WAL is only used on a library that has the fix.

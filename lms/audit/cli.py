@@ -8,8 +8,6 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from lms.extensions import db
-
 audit = AppGroup("audit", help="The audit trail.")
 
 
@@ -19,6 +17,7 @@ audit = AppGroup("audit", help="The audit trail.")
 def audit_prune(days: int | None) -> None:
     """Delete audit events older than the retention period (0 keeps everything)."""
     from lms.audit.services import prune_audit_events
+    from lms.extensions import db  # here, not at the top: ``lms --help`` stays fast
 
     keep = current_app.config["AUDIT_RETENTION_DAYS"] if days is None else days
     removed = prune_audit_events(db.session, keep)
@@ -33,6 +32,7 @@ def audit_prune(days: int | None) -> None:
 def audit_export(action: str, actor: str) -> None:
     """Write the audit trail as CSV on standard output."""
     from lms.audit.services import CSV_HEADER, AuditFilter, audit_csv_rows
+    from lms.extensions import db
     from lms.reports.exports import iter_csv
 
     rows = audit_csv_rows(db.session, AuditFilter(action=action, actor=actor))

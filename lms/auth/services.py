@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -17,8 +18,13 @@ from lms.org.services import get_unit
 from lms.timeutil import utcnow
 
 _hasher = PasswordHasher()  # argon2id with the library's recommended parameters
-# Verified against when the NIP is unknown, so both failures cost the same time.
-_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the NIP is unknown, so both failures cost the same time
+    (made on first use: hashing at import would slow every ``lms`` command)."""
+    return _hasher.hash(secrets.token_hex(16))
 
 
 class AccountError(ValueError):
@@ -84,7 +90,7 @@ def authenticate(
         if failures >= limit:
             raise TooManyAttempts()
     user = session.scalar(select(User).where(User.nip == clean)) if clean else None
-    if _verify(user.password_hash if user else _DUMMY_HASH, password) and user and user.active:
+    if _verify(user.password_hash if user else _dummy_hash(), password) and user and user.active:
         if _hasher.check_needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)
         session.execute(delete(LoginFailure).where(LoginFailure.key == keys[0]))

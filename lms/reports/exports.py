@@ -8,8 +8,6 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from typing import Any
 
-from openpyxl import Workbook
-
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -42,6 +40,8 @@ def iter_csv(header: list[str], rows: Iterable[Iterable[Any]]) -> Iterator[str]:
 
 def xlsx_bytes(title: str, header: list[str], rows: Iterable[Iterable[Any]]) -> bytes:
     """An XLSX workbook of one sheet (openpyxl's write-only mode keeps memory flat)."""
+    from openpyxl import Workbook  # here: a heavy import most processes never need
+
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title[:31])
     sheet.append(header)
