@@ -303,8 +303,8 @@ def xapi_forward() -> None:
     click.echo(f"{sent} statement(s) forwarded")
 
 
-# The master process only supervises; each worker builds its own application.
-@lms_group.command("serve", with_appcontext=False)
+# The master process checks the database on the command app; each worker builds the web app.
+@lms_group.command("serve")
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=5000, type=int)
 @click.option("--workers", default=lambda: int(os.environ.get("LMS_WORKERS", 0)) or
