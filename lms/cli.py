@@ -303,6 +303,45 @@ def xapi_forward() -> None:
     click.echo(f"{sent} statement(s) forwarded")
 
 
+@lms_group.command("backup")
+@click.argument("path", type=click.Path(path_type=Path))
+def backup(path: Path) -> None:
+    """Write one archive (database copy, uploads, instance keys and settings, manifest) to
+    PATH, or a dated file in the folder PATH, while the site keeps serving."""
+    from lms.ops.archive import BackupError
+    from lms.ops.backup import create_backup
+
+    try:
+        summary = create_backup(current_app._get_current_object(), path)
+    except BackupError as exc:
+        _fail([f"lms backup: {exc}"])
+    for line in summary.lines():
+        click.echo(line)
+
+
+@lms_group.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace a database that already holds data.")
+def restore(path: Path, force: bool) -> None:
+    """Check an archive of `lms backup` and restore it, then check integrity and migrate."""
+    from flask_migrate import upgrade
+
+    from lms.extensions import db, enable_migrations
+    from lms.ops.archive import BackupError
+    from lms.ops.restore import restore_backup
+
+    try:
+        lines = restore_backup(current_app._get_current_object(), path, force=force)
+    except BackupError as exc:
+        _fail([f"lms restore: {exc}"])
+    for line in lines:
+        click.echo(line)
+    enable_migrations(current_app)  # the command app of ``lms`` leaves Alembic out
+    upgrade(directory=current_app.extensions["migrate"].directory)
+    revision = db.session.execute(db.text("SELECT version_num FROM alembic_version")).scalar()
+    click.echo(f"migrations applied: the schema is at revision {revision}")
+
+
 # The master process checks the database on the command app; each worker builds the web app.
 @lms_group.command("serve")
 @click.option("--host", default="127.0.0.1")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from lms import create_app
@@ -43,3 +44,51 @@ def signed_in(client):
         return other
 
     return copy
+
+
+@pytest.fixture
+def make_instance(_migrated, tmp_path, monkeypatch):
+    """Build a site with its own instance folder and uploads; ``url`` picks the database
+    (default: the test database). The instance folder comes from LMS_INSTANCE_PATH, as in
+    production, so no test touches the project's instance/."""
+    apps = []
+
+    def make(name: str, url: str | None = None):
+        folder = tmp_path / name
+        monkeypatch.setenv("LMS_INSTANCE_PATH", str(folder))
+        config = {**_migrated, "UPLOAD_FOLDER": str(folder / "uploads")}
+        if url:
+            config["SQLALCHEMY_DATABASE_URI"] = url
+        site = create_app(config)
+        apps.append(site)
+        return site
+
+    yield make
+    for site in apps:
+        with site.app_context():
+            _db.session.remove()
+            _db.engine.dispose()
+
+
+@pytest.fixture
+def fresh_database_url(_migrated, tmp_path):
+    """An empty database of the same engine: a new SQLite file, or on PostgreSQL the test
+    database's name + ``_restore``, dropped and created again."""
+    url = make_url(_migrated["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() == "sqlite":
+        return f"sqlite:///{tmp_path / 'fresh' / 'kelas-asn.db'}"
+    name = f"{url.database}_restore"
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+def run_cli(site, *args: str):
+    """Run ``lms ARGS`` as that site's command line (in its own app context)."""
+    with site.app_context():
+        result = site.test_cli_runner().invoke(args=["lms", *args])
+        _db.session.remove()
+    return result

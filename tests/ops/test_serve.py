@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from tests.ops.conftest import run_cli
+
 
 def _serve_on(app, *args):
-    # Commands run in the current app context: make it the read-only app's.
-    with app.app_context():
-        return app.test_cli_runner().invoke(args=["lms", "serve", *args])
+    return run_cli(app, "serve", *args)
 
 
 @pytest.fixture
