@@ -9,12 +9,12 @@ from lms.courses.models import Course, CourseAsset, CourseCompetency, CourseVers
 from lms.learning.models import Enrollment, LessonCompletion
 from lms.manager.models import CourseAssignment
 from lms.org.models import Position, PositionCompetency, Unit
-from lms.quizzes.models import Attempt
+from lms.quizzes.models import Attempt, QuizStart
 from lms.xapi.models import XapiStatement
 
 __all__ = [
     "ApiToken", "AuditEvent", "Attempt", "Competency", "CompetencyEvidence", "CompetencyLevel", "Course", "CourseAsset",
     "CourseAssignment", "CourseCompetency", "CourseVersion", "Enrollment", "ExternalTraining", "Item",
     "JpLedgerEntry", "LessonCompletion", "LoginFailure", "Module", "Position",
-    "PositionCompetency", "Unit", "User", "XapiStatement",
+    "PositionCompetency", "QuizStart", "Unit", "User", "XapiStatement",
 ]

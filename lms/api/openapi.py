@@ -73,14 +73,32 @@ SCHEMAS: dict[str, Any] = {
         "attempts_used": INT,
         "attempts_left": {**_nullable(INT), "description": "null when unlimited"},
         "time_limit_minutes": _nullable(INT),
-        "questions": _array(_ref("Question")),
-    }, optional=("intro_html", "attempts_left", "time_limit_minutes")),
-    "AttemptRequest": _object({"answers": {
-        "type": "object",
-        "description": "question id to an option id (single), a list of option ids "
-                       "(multiple) or a text (short)",
-        "additionalProperties": {"oneOf": [STR, _array(STR)]},
-    }}),
+        "open_attempt": {**_nullable(_ref("QuizStart")),
+                         "description": "timed quizzes only: the caller's open attempt, "
+                                        "null when none is open"},
+        "questions": {**_array(_ref("Question")),
+                      "description": "empty for a timed quiz until the caller starts it"},
+    }, optional=("intro_html", "attempts_left", "time_limit_minutes", "open_attempt")),
+    "QuizStart": _object({
+        "start_token": {"type": "string", "maxLength": 64,
+                        "description": "send it with the answers to POST …/attempts"},
+        "started_at": {**DATETIME, "description": "when the server started the clock"},
+        "time_limit_minutes": {**_nullable(INT), "description": "null when untimed"},
+        "expires_at": {**_nullable(DATETIME),
+                       "description": "time limit reached (a grace period of a minute or so "
+                                      "follows); null when untimed"},
+    }),
+    "AttemptRequest": _object({
+        "answers": {
+            "type": "object",
+            "description": "question id to an option id (single), a list of option ids "
+                           "(multiple) or a text (short)",
+            "additionalProperties": {"oneOf": [STR, _array(STR)]},
+        },
+        "start_token": {"type": "string", "minLength": 1, "maxLength": 64,
+                        "description": "from POST /quizzes/{id}/start; required for a timed "
+                                       "quiz"},
+    }, optional=("start_token",)),
     "AttemptResult": _object({
         "attempt_id": INT,
         "score": {"type": "number", "minimum": 0, "maximum": 100, "description": "percent"},
@@ -194,14 +212,27 @@ PATHS: dict[str, Any] = {
     "/quizzes/{id}": {"get": _operation(
         "A quiz to answer (never the answers)", _json(_ref("Quiz"), "The quiz"),
         errors=(404,), params=("item_id",))},
+    "/quizzes/{id}/start": {"post": _operation(
+        "Start an attempt, or return the caller's open one",
+        _json(_ref("QuizStart"), "The open attempt"), errors=(404, 409),
+        params=("item_id",), status="201",
+        description="The server records when the attempt starts; calling again returns the "
+                    "same open attempt and never restarts the clock. An open attempt of a "
+                    "timed quiz whose time ran out counts as a failed attempt before a new one "
+                    "starts. Enrols the caller. 409 `no_attempts_left` or "
+                    "`prerequisites_missing`.")},
     "/quizzes/{id}/attempts": {"post": _operation(
         "Submit and grade an attempt", _json(_ref("AttemptResult"), "Graded"),
         errors=(400, 404, 409, 422), params=("item_id", "idempotency_key"), status="201",
         requestBody={"required": True, "content": {
             "application/json": {"schema": _ref("AttemptRequest")}}},
-        description="Graded against the current version. 409 `no_attempts_left` or "
-                    "`prerequisites_missing`; 422 `invalid_answers` for a question or option "
-                    "not in the quiz; a repeated Idempotency-Key returns the first result.")},
+        description="Graded against the version the attempt was started on (without a "
+                    "`start_token`, the current version). A timed quiz refuses answers with "
+                    "409 `start_required` (no `start_token`), `invalid_start_token` (not the "
+                    "caller's open attempt) or `time_expired` (after the time limit and its "
+                    "grace). 409 `no_attempts_left` or `prerequisites_missing`; 422 "
+                    "`invalid_answers` for a question or option not in the quiz; a repeated "
+                    "Idempotency-Key returns the first result.")},
     "/me/progress": {"get": _operation(
         "The caller's progress per enrolled course",
         _json(_array(_ref("CourseProgress")), "Progress"))},

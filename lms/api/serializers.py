@@ -14,8 +14,9 @@ from lms.courses.models import CourseVersion, Item
 from lms.learning.services import Progress
 from lms.manager.needs import TrainingNeeds
 from lms.org.models import Unit
-from lms.quizzes.models import Attempt
+from lms.quizzes.models import Attempt, QuizStart
 from lms.quizzes.services import QuizStatus
+from lms.quizzes.starts import deadline
 from lms.reports.exports import iter_csv
 from lms.reports.services import UnitReport
 
@@ -92,6 +93,13 @@ def quiz_json(version: CourseVersion, quiz: Quiz, status: QuizStatus) -> dict[st
             for q in quiz.questions
         ],
     }
+
+
+def start_json(start: QuizStart, quiz: Quiz) -> dict[str, Any]:
+    """An open attempt: the token to submit with and when its time runs out."""
+    return {"start_token": start.nonce, "started_at": iso(start.started_at),
+            "time_limit_minutes": quiz.time_limit_minutes or None,
+            "expires_at": iso(deadline(start, quiz))}
 
 
 def attempt_json(attempt: Attempt, quiz: Quiz) -> dict[str, Any]:

@@ -32,7 +32,10 @@ from lms.learning.services import (
 from lms.manager.needs import get_training_needs
 from lms.org.models import Unit
 from lms.org.services import get_unit
-from lms.quizzes.services import AttemptLimitReached, InvalidAnswers, get_status, submit_attempt
+from lms.quizzes.errors import AttemptLimitReached, StartInvalid, StartRequired, TimeExpired
+from lms.quizzes.models import QuizStart
+from lms.quizzes.services import InvalidAnswers, get_status, submit_attempt
+from lms.quizzes.starts import MAX_START_TOKEN, find_start, get_open_start, start_attempt
 from lms.reports.services import unit_report
 from lms.timeutil import local_date, utcnow
 
@@ -154,29 +157,67 @@ def complete(lesson_id: str):
 @bp.get("/quizzes/<quiz_id>")
 @token_required
 def quiz(quiz_id: str):
-    """A quiz's questions and options, and the caller's attempts: never the answers."""
+    """A quiz's questions and options, and the caller's attempts: never the answers. A timed
+    quiz shows its questions only while the caller has an open start (its clock runs)."""
     version, item = _item(quiz_id, "quiz")
     definition = quiz_from_item(item)
+    start = None
+    if definition.time_limit_minutes:
+        start = get_open_start(db.session, g.api_user, version.course_id, item.key)
+        if start is not None and start.version_id != version.id:
+            version, item = start.version, get_item(db.session, start.version, item.key)
+            definition = quiz_from_item(item)
     status = get_status(db.session, g.api_user, version.course_id, definition)
-    return jsonify(out.quiz_json(version, definition, status))
+    body = out.quiz_json(version, definition, status)
+    if definition.time_limit_minutes:
+        body["open_attempt"] = out.start_json(start, definition) if start else None
+        if start is None:
+            body["questions"] = []
+    return jsonify(body)
+
+
+@bp.post("/quizzes/<quiz_id>/start")
+@token_required
+def start(quiz_id: str):
+    """Start an attempt, or return the caller's open one: the server's clock for a timed quiz."""
+    version, item = _item(quiz_id, "quiz")
+    definition = quiz_from_item(item)
+    try:
+        enrol(db.session, g.api_user, version)
+        opened = start_attempt(db.session, g.api_user, version, item,
+                               max_attempts=definition.max_attempts,
+                               grace_seconds=current_app.config["QUIZ_TIME_GRACE_SECONDS"])
+    except PrerequisitesMissing as exc:
+        raise _prerequisites(exc) from None
+    except AttemptLimitReached:
+        db.session.commit()  # a start that timed out was recorded as a failed attempt
+        raise ApiProblem(409, "no attempts are left for this quiz", "no_attempts_left") from None
+    db.session.commit()
+    if opened.version_id != version.id:
+        definition = quiz_from_item(get_item(db.session, opened.version, item.key) or item)
+    return jsonify(out.start_json(opened, definition)), 201
 
 
 @bp.post("/quizzes/<quiz_id>/attempts")
 @token_required
 def attempt(quiz_id: str):
-    """Grade an attempt against the current version; a repeated Idempotency-Key returns the
-    first attempt and creates nothing."""
+    """Grade an attempt against the version it was started on (else the current one); a
+    timed quiz needs the ``start_token`` of an open start within its limit. A repeated
+    Idempotency-Key returns the first attempt and creates nothing."""
     version, item = _item(quiz_id, "quiz")
     key = request.headers.get("Idempotency-Key")
     if key is not None and not 0 < len(key.strip()) <= MAX_IDEMPOTENCY_KEY:
         raise ApiProblem(400, f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} characters",
                          "invalid_idempotency_key")
-    answers = _answers_from_body()
+    answers, token = _answers_from_body()
     user = g.api_user
     try:
+        start = find_start(db.session, user, version.course_id, item.key, token) \
+            if token is not None else None
         enrol(db.session, user, version)
         result = submit_attempt(
-            db.session, user, version, item, answers, idempotency_key=key and key.strip(),
+            db.session, user, *_started_on(start, version, item), answers,
+            idempotency_key=key and key.strip(), start=start,
             grace_seconds=current_app.config["QUIZ_TIME_GRACE_SECONDS"],
         )
         if result.course_id != version.course_id or result.quiz_key != item.key:
@@ -190,6 +231,15 @@ def attempt(quiz_id: str):
         raise ApiProblem(409, "no attempts are left for this quiz", "no_attempts_left") from None
     except InvalidAnswers as exc:
         raise ApiProblem(422, str(exc), "invalid_answers") from None
+    except StartRequired:
+        raise ApiProblem(409, "this quiz has a time limit: POST /quizzes/{id}/start first and "
+                         "send its start_token", "start_required") from None
+    except StartInvalid:
+        raise ApiProblem(409, "start_token names no open attempt of this quiz (already "
+                         "submitted or replaced): start again", "invalid_start_token") from None
+    except TimeExpired:
+        raise ApiProblem(409, "the time limit of this attempt has passed; the answers were not "
+                         "accepted", "time_expired") from None
     db.session.commit()
     # A repeated key may name an attempt made on an earlier version: explain with that one.
     graded_item = item if result.version_id == version.id else get_item(
@@ -197,19 +247,32 @@ def attempt(quiz_id: str):
     return jsonify(out.attempt_json(result, quiz_from_item(graded_item or item))), 201
 
 
-def _answers_from_body() -> dict[str, Any]:
-    """``answers`` of a JSON body ``{"answers": {question_id: answer}}``, or 400/422."""
+def _started_on(start: QuizStart | None, version: CourseVersion, item: Item
+                ) -> tuple[CourseVersion, Item]:
+    """The version an attempt is graded on: the one it was started on, else the current one."""
+    if start is None or start.version_id == version.id:
+        return version, item
+    return start.version, get_item(db.session, start.version, item.key) or item
+
+
+def _answers_from_body() -> tuple[dict[str, Any], str | None]:
+    """``answers`` and ``start_token`` of a JSON body ``{"answers": {question_id: answer},
+    "start_token": "…"}``, or 400/422."""
     body = request.get_json(force=True, silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("answers"), dict):
         raise ApiProblem(400, 'the body must be a JSON object {"answers": {question_id: answer}}',
                          "invalid_body")
+    token = body.get("start_token")
+    if token is not None and not (isinstance(token, str) and 0 < len(token) <= MAX_START_TOKEN):
+        raise ApiProblem(400, f"start_token must be a string of 1 to {MAX_START_TOKEN} "
+                         "characters", "invalid_start_token")
     answers = body["answers"]
     for qid, answer in answers.items():
         is_list = isinstance(answer, list) and all(isinstance(a, str) for a in answer)
         if not (isinstance(answer, str) or is_list):
             raise ApiProblem(422, f"the answer to {qid} must be an option id, a list of option "
                              "ids or a text", "invalid_answers")
-    return answers
+    return answers, token
 
 
 @bp.get("/me/progress")

@@ -38,3 +38,26 @@ class Attempt(db.Model):
     results: Mapped[dict[str, Any]] = mapped_column(JSON)  # question id -> {"correct", "earned"}
 
     version: Mapped[CourseVersion] = relationship()
+
+
+class QuizStart(db.Model):
+    """The server's record of when a learner started a quiz attempt: one row per learner and
+    quiz, open while ``submitted_at`` is empty. A timed quiz is graded only against an open
+    start within its time limit, so reloading a page or calling the API cannot reset the clock."""
+
+    __tablename__ = "quiz_starts"
+    __table_args__ = (UniqueConstraint("user_id", "course_id", "quiz_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    quiz_key: Mapped[str] = mapped_column(String(100))
+    version_id: Mapped[int] = mapped_column(ForeignKey("course_versions.id"))
+    # The start token the learner submits with. Not a credential (a submission also needs
+    # the learner's sign-in or API token): it names this start, so a stale form or client
+    # cannot submit against a newer one.
+    nonce: Mapped[str] = mapped_column(String(64))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    submitted_at: Mapped[datetime | None]
+
+    version: Mapped[CourseVersion] = relationship()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Integer, cast, func, select
@@ -14,14 +14,12 @@ from lms.auth.models import User
 from lms.content import Quiz
 from lms.courses.importer import quiz_from_item
 from lms.courses.models import CourseVersion, Item
+from lms.quizzes.errors import AttemptLimitReached
 from lms.quizzes.grading import earned_fraction
-from lms.quizzes.models import Attempt
+from lms.quizzes.models import Attempt, QuizStart
+from lms.quizzes.starts import check_start
 from lms.timeutil import utcnow
 from lms.xapi.services import record
-
-
-class AttemptLimitReached(Exception):
-    """No attempts are left for this quiz."""
 
 
 class InvalidAnswers(ValueError):
@@ -98,13 +96,16 @@ def submit_attempt(
     *,
     idempotency_key: str | None = None,
     started_at: datetime | None = None,
+    start: QuizStart | None = None,
     grace_seconds: int = 60,
 ) -> Attempt:
     """Grade and store an attempt against ``version`` (the one it was started on).
 
-    A repeated idempotency key returns the first attempt. The attempt number is unique per
-    learner and quiz, so concurrent submissions cannot exceed ``max_attempts``: the loser of
-    a race retries with fresh counts and is refused when nothing is left."""
+    A repeated idempotency key returns the first attempt. A timed quiz needs its open
+    ``start`` within the time limit (StartRequired, StartInvalid, TimeExpired); the start is
+    closed once. The attempt number is unique per learner and quiz, so concurrent submissions
+    cannot exceed ``max_attempts``: the loser of a race retries with fresh counts and is
+    refused when nothing is left."""
     if idempotency_key:
         existing = _by_key(session, user, idempotency_key)
         if existing:
@@ -112,9 +113,8 @@ def submit_attempt(
     quiz = quiz_from_item(item)
     clean = validate_answers(quiz, answers)
     now = utcnow()
-    started = started_at or now
-    late = bool(quiz.time_limit_minutes) and now > started + timedelta(
-        minutes=quiz.time_limit_minutes, seconds=grace_seconds)
+    started = start.started_at if start is not None else (started_at or now)
+    check_start(session, start, quiz, now=now, grace_seconds=grace_seconds)
     results, earned = {}, 0.0
     for question in quiz.questions:
         fraction = earned_fraction(question, clean.get(question.id),
@@ -135,8 +135,8 @@ def submit_attempt(
             user_id=user.id, course_id=version.course_id, quiz_key=item.key,
             version_id=version.id, number=used + 1, idempotency_key=idempotency_key,
             started_at=started, submitted_at=now, score=score,
-            passed=score >= quiz.passing_score and not late,
-            answers=clean, results={"questions": results, "late": late},
+            passed=score >= quiz.passing_score,
+            answers=clean, results={"questions": results},
         )
         try:
             with session.begin_nested():

@@ -17,14 +17,10 @@ from lms.courses.services import get_current_version, get_item
 from lms.extensions import db
 from lms.learning.services import PrerequisitesMissing, complete_course_if_done, enrol
 from lms.quizzes import bp
+from lms.quizzes.errors import AttemptLimitReached, StartInvalid, StartRequired, TimeExpired
 from lms.quizzes.models import Attempt
-from lms.quizzes.services import (
-    AttemptLimitReached,
-    InvalidAnswers,
-    get_status,
-    list_attempts,
-    submit_attempt,
-)
+from lms.quizzes.services import InvalidAnswers, get_status, list_attempts, submit_attempt
+from lms.quizzes.starts import deadline, find_start, start_attempt
 
 
 def _signer() -> URLSafeTimedSerializer:
@@ -34,14 +30,29 @@ def _signer() -> URLSafeTimedSerializer:
 @bp.get("/kursus/<slug>/kuis/<key>")
 @login_required
 def take(slug: str, key: str):
-    """The quiz form (never the answers); the token pins the version and start time."""
+    """The quiz form (never the answers); the token pins the version and start time. A timed
+    quiz starts (or reopens) the learner's attempt on the server, so a reload keeps the clock."""
     version = get_current_version(db.session, slug) or abort(404)
     item = get_item(db.session, version, key)
     if item is None or item.kind != "quiz":
         abort(404)
     quiz = quiz_from_item(item)
+    nonce, ends_at = secrets.token_urlsafe(16), None
+    if quiz.time_limit_minutes:
+        try:
+            start = start_attempt(db.session, current_user, version, item,
+                                  max_attempts=quiz.max_attempts,
+                                  grace_seconds=current_app.config["QUIZ_TIME_GRACE_SECONDS"])
+        except AttemptLimitReached:
+            pass  # the page says that no attempt is left
+        else:
+            if start.version_id != version.id:  # started before a new version was published
+                version = start.version
+                item = get_item(db.session, version, key) or abort(404)
+                quiz = quiz_from_item(item)
+            nonce, ends_at = start.nonce, deadline(start, quiz)
+        db.session.commit()
     status = get_status(db.session, current_user, version.course_id, quiz)
-    nonce = secrets.token_urlsafe(16)
     token = _signer().dumps({"v": version.id, "n": nonce, "u": current_user.id})
     questions = list(quiz.questions)
     rng = random.Random(nonce)
@@ -51,7 +62,7 @@ def take(slug: str, key: str):
                for q in questions}
     return render_template(
         "quizzes/take.html", version=version, item=item, quiz=quiz, questions=questions,
-        options=options, status=status, token=token,
+        options=options, status=status, token=token, ends_at=ends_at,
         attempts=list_attempts(db.session, current_user, version.course_id, key),
     )
 
@@ -82,10 +93,12 @@ def submit(slug: str, key: str):
         elif request.form.get(field):
             answers[question.id] = request.form[field]
     try:
+        start = find_start(db.session, current_user, version.course_id, key, data["n"]) \
+            if quiz.time_limit_minutes else None
         enrol(db.session, current_user, current)
         attempt = submit_attempt(
             db.session, current_user, version, item, answers, idempotency_key=data["n"],
-            started_at=_naive_utc(signed_at),
+            started_at=_naive_utc(signed_at), start=start,
             grace_seconds=current_app.config["QUIZ_TIME_GRACE_SECONDS"],
         )
         if attempt.passed:
@@ -96,6 +109,12 @@ def submit(slug: str, key: str):
         return redirect(url_for("courses.course", slug=slug))
     except AttemptLimitReached:
         flash(_("Kesempatan mengerjakan kuis ini sudah habis."), "error")
+        return redirect(url_for("quizzes.take", slug=slug, key=key))
+    except TimeExpired:
+        flash(_("Waktu mengerjakan kuis ini sudah habis; jawaban tidak diterima."), "error")
+        return redirect(url_for("quizzes.take", slug=slug, key=key))
+    except (StartRequired, StartInvalid):
+        flash(_("Percobaan ini sudah berakhir. Jawablah lagi dari halaman kuis."), "error")
         return redirect(url_for("quizzes.take", slug=slug, key=key))
     except InvalidAnswers:
         abort(400)

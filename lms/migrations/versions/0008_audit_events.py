@@ -1,7 +1,7 @@
 """audit events: an append-only record of security- and HR-relevant actions
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 
 The actor's NIP is copied beside the foreign key so that an event keeps naming who acted
 after the account is gone (the key is then set to NULL).
@@ -10,7 +10,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = '0008'
-down_revision = '0006'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
