@@ -1,8 +1,97 @@
-"""Run the app under gunicorn with several worker processes."""
+"""``lms serve``: gunicorn with gevent workers, so that a slow client costs a greenlet, not a worker.
+
+A sync worker reads a request, runs the app and writes the answer before it takes the next
+connection: five phones that trickle their headers hold five workers and the site answers
+nobody. Here each connection is a greenlet; a worker waits on thousands of sockets at once and
+runs the app only for requests that have arrived whole. docs/OPERATOR.md explains the choice
+and the settings.
+"""
 
 from __future__ import annotations
 
+import io
+import os
+import sys
+
 from gunicorn.app.base import BaseApplication
+
+# Open connections per worker; each slow client holds one (and a file descriptor).
+WORKER_CONNECTIONS = 1000
+# Seconds a kept-alive connection may stay idle, and also the time a client has to send a
+# request's headers (gunicorn's async workers read them under this timeout).
+KEEPALIVE = 5
+# A request body must make progress: a read of up to 64 KiB waits at most this long.
+BODY_IDLE_SECONDS = 30
+BODY_CHUNK = 64 * 1024
+
+
+def run(host: str, port: int, workers: int) -> None:
+    """Serve on host:port until interrupted.
+
+    This process is replaced by a fresh interpreter that runs gunicorn: its workers must
+    monkey-patch the standard library before psycopg and the app are imported (psycopg waits
+    cooperatively only when it sees gevent at import), and the command that checked the
+    database has imported both already."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(sys.executable, [sys.executable, "-m", "lms.server", f"{host}:{port}", str(workers)])
+
+
+class BufferedExchange:
+    """WSGI middleware: the whole request body is read before the app runs, and the whole
+    response is made before the server sends it (files excepted).
+
+    So a request never waits on its client's socket while it holds a database transaction.
+    Under gevent such a wait lets another request of the same process run; on SQLite that one
+    would block the whole process on the lock the first request holds (SQLite waits in C).
+    """
+
+    def __init__(self, app, max_body: int):
+        self.app = app
+        self.max_body = max_body
+
+    def __call__(self, environ, start_response):
+        import gevent
+
+        try:
+            self._buffer_body(environ)
+        except gevent.Timeout:
+            # The client stalled while sending; it is unlikely to read this, so plain text.
+            start_response("408 Request Timeout", [("Content-Type", "text/plain"),
+                                                   ("Connection", "close")])
+            return [b"Request body timed out\n"]
+        result = self.app(environ, start_response)
+        wrapper = environ.get("wsgi.file_wrapper")
+        if isinstance(wrapper, type) and isinstance(result, wrapper):
+            return result  # a file on disk: no transaction is open while it is sent
+        try:
+            return [b"".join(result)]
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+
+    def _buffer_body(self, environ) -> None:
+        length = environ.get("CONTENT_LENGTH", "")
+        if length.isdigit():
+            remaining = int(length)
+            if remaining > self.max_body:
+                return  # the app answers 413 without reading it
+        elif environ.get("wsgi.input_terminated"):  # chunked: one byte over the limit is enough
+            remaining = self.max_body + 1
+        else:
+            return
+        import gevent
+
+        stream, chunks = environ["wsgi.input"], []
+        while remaining > 0:
+            with gevent.Timeout(BODY_IDLE_SECONDS):
+                chunk = stream.read(min(remaining, BODY_CHUNK))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        # CONTENT_LENGTH stays as sent: a body cut short still reads as a disconnected client.
+        environ["wsgi.input"] = io.BytesIO(b"".join(chunks))
 
 
 class _Server(BaseApplication):
@@ -12,17 +101,27 @@ class _Server(BaseApplication):
 
     def load_config(self) -> None:
         for key, value in self.options.items():
-            self.cfg.set(key, value)
+            if key in self.cfg.settings:  # control_socket_disable: gunicorn 25 and later
+                self.cfg.set(key, value)
 
     def load(self):
         from lms import create_app
 
-        return create_app()
+        app = create_app()
+        # Without a configured limit, bodies up to 20 MB are buffered and larger ones streamed.
+        return BufferedExchange(app, app.config["MAX_CONTENT_LENGTH"] or 20 * 1024 * 1024)
 
 
-def run(host: str, port: int, workers: int) -> None:
-    """Serve on host:port until interrupted."""
+def main(bind: str, workers: int) -> None:
+    """Run gunicorn in this (fresh) process."""
     _Server({
-        "bind": f"{host}:{port}", "workers": workers, "accesslog": "-",
-        "timeout": 60, "graceful_timeout": 10,
+        "bind": bind, "workers": workers, "worker_class": "gevent",
+        "worker_connections": WORKER_CONNECTIONS, "keepalive": KEEPALIVE,
+        "timeout": 60, "graceful_timeout": 10, "accesslog": "-",
+        # gunicorn's control socket is one path per user: two servers on a host would clash.
+        "control_socket_disable": True,
     }).run()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], int(sys.argv[2]))
