@@ -29,6 +29,7 @@ from lms.content import (
 )
 from lms.content.archive import read_package
 from lms.courses.models import Course, CourseAsset, CourseCompetency, CourseVersion, Item, Module
+from lms.learning.services import complete_due_enrollments
 
 
 @dataclass(frozen=True)
@@ -145,6 +146,10 @@ def publish(session: Session, package: CoursePackage, published_by: User | None)
         for path, data in package.assets.items()
     )
     session.flush()
+    if status == "published":
+        # Learners whose last open items this version drops are done now, not at their
+        # next click (which may never come: nothing is left for them to do).
+        complete_due_enrollments(session, version)
     return ImportResult(package.slug, version.number, status)
 
 

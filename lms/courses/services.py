@@ -40,10 +40,12 @@ def get_current_version(session: Session, slug: str) -> CourseVersion | None:
 
 
 def get_version(session: Session, course_id: int, number: int) -> CourseVersion | None:
-    """A specific version of a course."""
+    """A specific version of a course, modules and items loaded."""
     return session.scalar(
         select(CourseVersion).where(CourseVersion.course_id == course_id,
                                     CourseVersion.number == number)
+        .options(selectinload(CourseVersion.modules).selectinload(Module.items),
+                 selectinload(CourseVersion.competencies))
     )
 
 

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from lms.auth.models import User
 from lms.competency.models import CompetencyEvidence, JpLedgerEntry
 from lms.courses.models import Course, CourseVersion, Item
-from lms.courses.services import ordered_items
+from lms.courses.services import get_version, ordered_items
 from lms.learning.models import Enrollment, LessonCompletion
 from lms.quizzes.models import Attempt
 from lms.timeutil import local_date, utcnow
@@ -161,32 +162,107 @@ def _done_keys(session: Session, user_id: int, course_ids: list[int]) -> dict[in
 
 
 def complete_course_if_done(session: Session, user: User, version: CourseVersion) -> Progress:
-    """When every requirement is met, complete the enrolment once and record the evidence
-    and JP. A conditional UPDATE makes sure two concurrent requests complete it only once."""
-    progress = get_progress(session, user, version)
-    if not progress.complete or progress.completed_at is not None:
+    """When every requirement is met, complete the enrolment once and record the evidence,
+    JP and xAPI statement. Call it after storing the lesson completion or attempt that may
+    finish the course: the decision is taken under the enrolment's row lock (see
+    ``_lock_enrollment``), so of two requests finishing the last two items at the same
+    moment the second always sees the first's row."""
+    locked = _lock_enrollment(session, user.id, version.course_id)
+    if locked is None:  # not enrolled: nothing to complete
+        return get_progress(session, user, version)
+    enrollment, current_number = locked
+    if current_number != version.number:
+        # A new version was published since this request read the course: decide on it, as
+        # the publishing decided on our committed rows (``complete_due_enrollments``).
+        version = get_version(session, version.course_id, current_number) or version
+    required = tuple(i.key for i in ordered_items(version) if i.required)
+    done = frozenset(_done_keys(session, user.id, [version.course_id]).get(version.course_id, ()))
+    progress = Progress(done, required, enrollment.completed_at)
+    if not progress.complete or enrollment.completed_at is not None:
         return progress
+    _record_completion(session, enrollment, version)
+    return Progress(done, required, enrollment.completed_at)
+
+
+def complete_due_enrollments(session: Session, version: CourseVersion) -> int:
+    """After publishing ``version`` of a course: complete the enrolments that it leaves
+    nothing to do (a dropped quiz, say). Returns how many were completed.
+
+    Every open enrolment is locked first, so a learner's last step running at the same time
+    is either seen here (it committed before) or sees this version (it waits for the lock
+    and reads the course's current version after it)."""
+    required = {i.key for i in ordered_items(version) if i.required}
+    if not required:
+        return 0
+    enrollments = session.scalars(
+        select(Enrollment)
+        .where(Enrollment.course_id == version.course_id, Enrollment.completed_at.is_(None))
+        .order_by(Enrollment.id)  # one lock order for every locker of many rows
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).all()
+    if not enrollments:
+        return 0
+    lessons = select(LessonCompletion.user_id, LessonCompletion.lesson_key).where(
+        LessonCompletion.course_id == version.course_id)
+    quizzes = select(Attempt.user_id, Attempt.quiz_key).where(
+        Attempt.course_id == version.course_id, Attempt.passed.is_(True))
+    done: dict[int, set[str]] = {}
+    for user_id, key in session.execute(lessons.union(quizzes)):
+        done.setdefault(user_id, set()).add(key)
+    completed = 0
+    for enrollment in enrollments:
+        if required <= done.get(enrollment.user_id, set()):
+            completed += _record_completion(session, enrollment, version)
+    return completed
+
+
+def _lock_enrollment(
+    session: Session, user_id: int, course_id: int
+) -> tuple[Enrollment, int] | None:
+    """Lock the learner's enrolment row until commit; with it, the number of the course's
+    current version read after the lock.
+
+    On PostgreSQL (READ COMMITTED) a second request waits here until the first commits, and
+    its later statements see the first's rows. SQLite ignores FOR UPDATE, but there the
+    caller's insert already holds the database's only write lock, which serialises the same
+    way; a request that inserted nothing (a retry) relies on the conditional UPDATE in
+    ``_record_completion`` for exactly once."""
+    row = session.execute(
+        select(Enrollment, Course.current_number)
+        .join(Course, Course.id == Enrollment.course_id)
+        .where(Enrollment.user_id == user_id, Enrollment.course_id == course_id)
+        .with_for_update(of=Enrollment)
+        .execution_options(populate_existing=True)
+    ).one_or_none()
+    return (row[0], row[1]) if row else None
+
+
+def _record_completion(session: Session, enrollment: Enrollment, version: CourseVersion) -> int:
+    """Complete a (locked) enrolment with its evidence, JP entry and xAPI statement; 0 when
+    another transaction completed it first (the UPDATE is conditional), else 1."""
     now = utcnow()
     claimed = session.execute(
         update(Enrollment)
-        .where(Enrollment.user_id == user.id, Enrollment.course_id == version.course_id,
-               Enrollment.completed_at.is_(None))
+        .where(Enrollment.id == enrollment.id, Enrollment.completed_at.is_(None))
         .values(completed_at=now, completed_version=version.number)
+        .execution_options(synchronize_session=False)
     ).rowcount
     if claimed != 1:
-        return progress
-    enrollment = get_enrollment(session, user, version.course_id)
-    session.refresh(enrollment)
-    score = _final_score(session, user, version)
+        return 0
+    set_committed_value(enrollment, "completed_at", now)
+    set_committed_value(enrollment, "completed_version", version.number)
+    user_id = enrollment.user_id
+    score = _final_score(session, user_id, version)
     for competency in version.competencies:
         session.add(CompetencyEvidence(
-            user_id=user.id, competency_code=competency.competency_code,
+            user_id=user_id, competency_code=competency.competency_code,
             course_id=version.course_id, version_number=version.number,
             level=competency.level, score=score, completed_at=now,
         ))
     day = local_date(now)
     session.add(JpLedgerEntry(
-        user_id=user.id, year=day.year, jp=version.jp, course_id=version.course_id,
+        user_id=user_id, year=day.year, jp=version.jp, course_id=version.course_id,
         title=version.title, kind=version.kind, provider=version.provider,
         started_on=local_date(enrollment.enrolled_at), ended_on=day,
         certificate_number=f"KASN-{day.year}-{enrollment.id:07d}",
@@ -194,20 +270,20 @@ def complete_course_if_done(session: Session, user: User, version: CourseVersion
     result: dict = {"completion": True, "success": True}
     if score is not None:
         result["score"] = {"scaled": round(score / 100, 4), "raw": score, "min": 0, "max": 100}
-    record(session, user_id=user.id, verb="completed", activity_type="course",
+    record(session, user_id=user_id, verb="completed", activity_type="course",
            activity_id=version.course.slug, activity_name=version.title, result=result)
     session.flush()
-    return Progress(progress.done, progress.required, now)
+    return 1
 
 
-def _final_score(session: Session, user: User, version: CourseVersion) -> float | None:
+def _final_score(session: Session, user_id: int, version: CourseVersion) -> float | None:
     """Mean of the best scores of the course's required quizzes (None without quizzes)."""
     keys = [i.key for i in ordered_items(version) if i.kind == "quiz" and i.required]
     if not keys:
         return None
     best = session.execute(
         select(Attempt.quiz_key, func.max(Attempt.score))
-        .where(Attempt.user_id == user.id, Attempt.course_id == version.course_id,
+        .where(Attempt.user_id == user_id, Attempt.course_id == version.course_id,
                Attempt.quiz_key.in_(keys))
         .group_by(Attempt.quiz_key)
     ).all()
