@@ -87,13 +87,17 @@ def enrol(session: Session, user: User, version: CourseVersion) -> Enrollment:
     return enrollment
 
 
-def record_visit(session: Session, user: User, version: CourseVersion, key: str) -> None:
-    """Remember the item the learner opened last, for "continue where you left off"."""
+def record_visit(session: Session, enrollment: Enrollment, key: str) -> bool:
+    """Remember the item the learner opened last, for "continue where you left off";
+    writes (and returns True) only when it changed, so re-reading a lesson writes nothing."""
+    if enrollment.last_item_key == key:
+        return False
     session.execute(
-        update(Enrollment)
-        .where(Enrollment.user_id == user.id, Enrollment.course_id == version.course_id)
-        .values(last_item_key=key)
+        update(Enrollment).where(Enrollment.id == enrollment.id).values(last_item_key=key)
+        .execution_options(synchronize_session=False)
     )
+    set_committed_value(enrollment, "last_item_key", key)
+    return True
 
 
 def complete_lesson(session: Session, user: User, version: CourseVersion, item: Item) -> Progress:

@@ -63,9 +63,10 @@ def item(slug: str, key: str):
     current = items[index]
     if current.kind == "quiz":
         return redirect(url_for("quizzes.take", slug=slug, key=key))
-    if get_enrollment(db.session, current_user, version.course_id):
+    enrollment = get_enrollment(db.session, current_user, version.course_id)
+    if enrollment and enrollment.last_item_key != key:  # re-reading a lesson writes nothing
         with unless_read_only(db.session, "resume position"):
-            record_visit(db.session, current_user, version, key)
+            record_visit(db.session, enrollment, key)
     progress = get_progress(db.session, current_user, version)
     return render_template(
         "learning/lesson.html", version=version, lesson=current, progress=progress,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import and_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from lms.auth.models import User
@@ -51,17 +52,25 @@ def assign_course(session: Session, course: Course, target: AssignmentTarget, du
     employees = list(session.scalars(query))
     if target.nips and len(employees) != len(set(target.nips)):
         raise AssignmentError("some NIPs are unknown or outside your scope")
-    existing = {a.user_id: a for a in session.scalars(select(CourseAssignment).where(
-        CourseAssignment.course_id == course.id,
-        CourseAssignment.user_id.in_([e.id for e in employees])))}
-    for employee in employees:
-        if employee.id in existing:
-            existing[employee.id].due_on = due_on
-        else:
-            session.add(CourseAssignment(user_id=employee.id, course_id=course.id,
-                                         due_on=due_on, assigned_by_id=assigned_by.id))
-    session.flush()
-    return len(employees)
+    user_ids = [e.id for e in employees]
+    for _try in range(3):
+        existing = {a.user_id: a for a in session.scalars(select(CourseAssignment).where(
+            CourseAssignment.course_id == course.id, CourseAssignment.user_id.in_(user_ids)))}
+        try:
+            # Only the writes in the savepoint: on SQLite a read inside it would hold a
+            # shared lock that deadlocks with a concurrent writer.
+            with session.begin_nested():
+                for user_id in user_ids:
+                    if user_id in existing:
+                        existing[user_id].due_on = due_on
+                    else:
+                        session.add(CourseAssignment(user_id=user_id, course_id=course.id,
+                                                     due_on=due_on, assigned_by_id=assigned_by.id))
+            return len(employees)
+        except IntegrityError:
+            # Another manager assigned some of them at the same moment: re-read, re-date.
+            continue
+    raise AssignmentError("the assignment changed meanwhile; try again")
 
 
 @dataclass(frozen=True)

@@ -92,3 +92,45 @@ def test_overdue_export_lists_each_late_course_in_scope(db, client, org, login, 
     assert [r[1] for r in rows[1:]] == ["Citra"]
     xlsx = other.get("/atasan/ekspor/terlambat.xlsx")
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
+
+
+def test_two_managers_assigning_at_once_make_one_assignment_each(app, db, org, login,
+                                                                 make_course):
+    """Both read "nobody assigned yet" before either inserts (they wait for each other just
+    before their flush); the loser's insert fails, it re-reads and re-dates instead of a 500."""
+    import threading
+
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    make_course()
+    clients = []
+    for who in ("manager_root", "manager_a"):
+        clients.append(app.test_client())
+        login(org[who], target=clients[-1])
+    arrived = threading.Barrier(2, timeout=5)
+
+    def before_flush(session, _context, _instances):
+        if any(isinstance(obj, CourseAssignment) for obj in session.new):
+            try:
+                arrived.wait()
+            except threading.BrokenBarrierError:
+                pass
+
+    statuses = []
+
+    def assign(client):
+        statuses.append(_assign(client, unit="BID-A").status_code)
+
+    event.listen(Session, "before_flush", before_flush)
+    try:
+        threads = [threading.Thread(target=assign, args=(c,)) for c in clients]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        event.remove(Session, "before_flush", before_flush)
+    assert statuses == [302, 302]
+    db.session.rollback()
+    assert _count(db) == 2  # Kabid A and Budi, once each
