@@ -110,7 +110,11 @@ def _select_locale() -> str:
 
 
 def _security_headers(response):
-    """A strict CSP: pages load only their own CSS, JS and images, never a CDN."""
+    """A strict CSP: pages load only their own CSS, JS and images, never a CDN. Nothing but
+    the public static files may be stored by a browser or proxy (a shared office PC must not
+    show a signed-out user's pages on Back), and HTTPS is pinned when cookies are secure."""
+    from flask import current_app, request
+
     response.headers.setdefault(
         "Content-Security-Policy",
         "default-src 'self'; img-src 'self'; style-src 'self'; script-src 'self'; "
@@ -118,4 +122,10 @@ def _security_headers(response):
     )
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
+    if request.endpoint != "static":
+        # A view that chose its own caching (immutable course assets) keeps it.
+        response.headers.setdefault("Cache-Control", "no-store")
+    if current_app.config["SESSION_COOKIE_SECURE"] and current_app.config["HSTS_SECONDS"] > 0:
+        response.headers.setdefault(
+            "Strict-Transport-Security", f"max-age={current_app.config['HSTS_SECONDS']}")
     return response

@@ -13,6 +13,7 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": False,
+    "HSTS_SECONDS": 365 * 24 * 60 * 60,  # Strict-Transport-Security max-age when cookies are secure
     "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * 14,
     "PERMANENT_SESSION_LIFETIME": 60 * 60 * 12,
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
