@@ -38,20 +38,25 @@ def run(host: str, port: int, workers: int) -> None:
 
 
 class BufferedExchange:
-    """WSGI middleware: the whole request body is read before the app runs, and the whole
-    response is made before the server sends it (files excepted).
+    """WSGI middleware for the gevent workers: a request is read whole, then the app runs it —
+    one request at a time per worker — and makes the whole answer before it is sent.
 
-    So a request never waits on its client's socket while it holds a database transaction.
-    Under gevent such a wait lets another request of the same process run; on SQLite that one
-    would block the whole process on the lock the first request holds (SQLite waits in C).
+    Greenlets wait on sockets; only the app's turn is taken one at a time. So a request never
+    waits on a client while it holds a database transaction, and two requests of one process
+    never hold transactions at once: on SQLite the second would block the whole process (SQLite
+    waits in C) on a lock the first could then never release; on PostgreSQL a row lock would be
+    held while the other greenlets of the worker render pages. Throughput comes from the worker
+    processes, as with sync workers; files from disk are streamed, outside the turn.
     """
 
     def __init__(self, app, max_body: int):
         self.app = app
         self.max_body = max_body
+        self.turn = None  # made in the worker, after gevent has patched the standard library
 
     def __call__(self, environ, start_response):
         import gevent
+        from gevent.lock import Semaphore
 
         try:
             self._buffer_body(environ)
@@ -60,15 +65,18 @@ class BufferedExchange:
             start_response("408 Request Timeout", [("Content-Type", "text/plain"),
                                                    ("Connection", "close")])
             return [b"Request body timed out\n"]
-        result = self.app(environ, start_response)
-        wrapper = environ.get("wsgi.file_wrapper")
-        if isinstance(wrapper, type) and isinstance(result, wrapper):
-            return result  # a file on disk: no transaction is open while it is sent
-        try:
-            return [b"".join(result)]
-        finally:
-            if hasattr(result, "close"):
-                result.close()
+        if self.turn is None:
+            self.turn = Semaphore(1)
+        with self.turn:
+            result = self.app(environ, start_response)
+            wrapper = environ.get("wsgi.file_wrapper")
+            if isinstance(wrapper, type) and isinstance(result, wrapper):
+                return result  # a file on disk: sent outside the turn, no transaction open
+            try:
+                return [b"".join(result)]
+            finally:
+                if hasattr(result, "close"):
+                    result.close()
 
     def _buffer_body(self, environ) -> None:
         length = environ.get("CONTENT_LENGTH", "")
@@ -94,9 +102,24 @@ class BufferedExchange:
         environ["wsgi.input"] = io.BytesIO(b"".join(chunks))
 
 
-class _Server(BaseApplication):
-    def __init__(self, options: dict):
+def gunicorn_options(bind: str, workers: int) -> dict:
+    """The gunicorn settings of ``lms serve`` (bench/bench_http.py serves its bare route with
+    the same)."""
+    return {
+        "bind": bind, "workers": workers, "worker_class": "gevent",
+        "worker_connections": WORKER_CONNECTIONS, "keepalive": KEEPALIVE,
+        "timeout": 60, "graceful_timeout": 10, "accesslog": "-",
+        # gunicorn's control socket is one path per user: two servers on a host would clash.
+        "control_socket_disable": True,
+    }
+
+
+class Server(BaseApplication):
+    """gunicorn serving the Flask app that ``make_app`` builds in each worker, buffered."""
+
+    def __init__(self, options: dict, make_app):
         self.options = options
+        self.make_app = make_app
         super().__init__()
 
     def load_config(self) -> None:
@@ -105,22 +128,20 @@ class _Server(BaseApplication):
                 self.cfg.set(key, value)
 
     def load(self):
-        from lms import create_app
-
-        app = create_app()
+        app = self.make_app()
         # Without a configured limit, bodies up to 20 MB are buffered and larger ones streamed.
         return BufferedExchange(app, app.config["MAX_CONTENT_LENGTH"] or 20 * 1024 * 1024)
 
 
+def _lms_app():
+    from lms import create_app
+
+    return create_app()
+
+
 def main(bind: str, workers: int) -> None:
     """Run gunicorn in this (fresh) process."""
-    _Server({
-        "bind": bind, "workers": workers, "worker_class": "gevent",
-        "worker_connections": WORKER_CONNECTIONS, "keepalive": KEEPALIVE,
-        "timeout": 60, "graceful_timeout": 10, "accesslog": "-",
-        # gunicorn's control socket is one path per user: two servers on a host would clash.
-        "control_socket_disable": True,
-    }).run()
+    Server(gunicorn_options(bind, workers), _lms_app).run()
 
 
 if __name__ == "__main__":

@@ -221,3 +221,23 @@ def test_a_stalled_body_is_answered_408_without_running_the_app(monkeypatch):
     statuses, _ = _call(server.BufferedExchange(lambda *a: ran.append(1), 100),
                         {"CONTENT_LENGTH": "10", "wsgi.input": Stalled()})
     assert statuses == ["408 Request Timeout"] and ran == []
+
+
+def test_the_app_runs_one_request_at_a_time_per_worker():
+    import gevent
+
+    from lms.server import BufferedExchange
+
+    events = []
+
+    def app(environ, start_response):
+        events.append(("in", environ["n"]))
+        gevent.sleep(0.01)  # a database wait: other greenlets run meanwhile
+        events.append(("out", environ["n"]))
+        start_response("200 OK", [])
+        return [b"ok"]
+
+    middleware = BufferedExchange(app, 100)
+    gevent.joinall([gevent.spawn(_call, middleware, {"n": n}) for n in range(3)])
+    assert [kind for kind, _ in events] == ["in", "out"] * 3
+    assert all(events[i][1] == events[i + 1][1] for i in range(0, 6, 2))
