@@ -30,7 +30,7 @@ from lms.competency.services import seed_framework
 from lms.courses.importer import import_packages
 from lms.courses.models import Course, CourseVersion
 from lms.courses.services import ordered_items
-from lms.manager.models import CourseAssignment
+from lms.planning.models import CourseAssignment
 from lms.org.models import Unit
 from lms.org.services import save_position
 from lms.timeutil import local_date, utcnow

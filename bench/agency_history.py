@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from lms.auth.models import User
 from lms.competency.models import CompetencyEvidence, ExternalTraining, JpLedgerEntry
 from lms.learning.models import Enrollment, LessonCompletion
-from lms.manager.models import CourseAssignment
+from lms.planning.models import CourseAssignment
 from lms.org.models import Unit
 from lms.quizzes.models import Attempt
 from lms.timeutil import local_date

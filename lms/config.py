@@ -13,7 +13,6 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": False,
-    "HSTS_SECONDS": 365 * 24 * 60 * 60,  # Strict-Transport-Security max-age when cookies are secure
     "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * 14,
     "PERMANENT_SESSION_LIFETIME": 60 * 60 * 12,
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
@@ -24,10 +23,8 @@ DEFAULTS: dict[str, Any] = {
     "JP_MINUTES": 45,
     "JP_TARGET_PNS": 20,
     "JP_TARGET_PPPK": 20,
-    "LOGIN_MAX_FAILURES": 5,  # failed sign-ins per NIP before each next one must wait
-    "LOGIN_ADDRESS_MAX_FAILURES": 50,  # the same per client address (an office shares one)
-    "LOGIN_WINDOW_SECONDS": 6 * 60 * 60,  # how long a failure counts
-    "LOGIN_MAX_DELAY_SECONDS": 15 * 60,  # the wait doubles per failure up to this
+    "LOGIN_MAX_FAILURES": 5,
+    "LOGIN_WINDOW_SECONDS": 15 * 60,
     "QUIZ_TIME_GRACE_SECONDS": 60,
     "AUDIT_RETENTION_DAYS": 730,  # `lms audit prune` deletes older audit events; 0 keeps all
     "UPLOAD_FOLDER": None,  # default: instance/uploads
@@ -36,7 +33,14 @@ DEFAULTS: dict[str, Any] = {
     "PROXY_COUNT": 0,  # number of reverse proxies in front of the app (X-Forwarded-* trusted)
     "BASE_URL": "http://127.0.0.1:5000",  # public address; xAPI activity ids are built on it
     "XAPI_ENDPOINT": None,  # LRS base URL for `lms xapi-forward`, e.g. https://lrs.example/xapi
-    "XAPI_AUTH": None,  # "user:password" for the LRS (HTTP Basic)
+    "XAPI_AUTH": None,
+    "QUEUE_REMINDER_DAYS": 7,  # a manager is reminded of queue items waiting longer than this
+    "SMTP_HOST": None,  # no host: no e-mail is sent (notifications stay in the app)
+    "SMTP_PORT": 587,
+    "SMTP_USER": None,
+    "SMTP_PASSWORD": None,
+    "SMTP_STARTTLS": True,
+    "MAIL_FROM": None,  # sender address, e.g. "Kelas ASN <noreply@instansi.go.id>"  # "user:password" for the LRS (HTTP Basic)
 }
 
 _INT_KEYS = {k for k, v in DEFAULTS.items() if isinstance(v, int) and not isinstance(v, bool)}

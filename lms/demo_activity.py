@@ -22,7 +22,7 @@ from lms.courses.models import CourseVersion
 from lms.courses.services import get_current_version, ordered_items
 from lms.learning.models import Enrollment
 from lms.learning.services import complete_course_if_done, complete_lesson, enrol
-from lms.manager.assignments import AssignmentTarget, assign_course
+from lms.planning.services import AssignmentTarget, assign_course
 from lms.org.services import get_unit
 from lms.quizzes.services import submit_attempt
 from lms.timeutil import local_date, utcnow

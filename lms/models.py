@@ -7,14 +7,15 @@ from lms.competency.models import (Competency, CompetencyEvidence, CompetencyLev
                                    ExternalTraining, JpLedgerEntry)
 from lms.courses.models import Course, CourseAsset, CourseCompetency, CourseVersion, Item, Module
 from lms.learning.models import Enrollment, LessonCompletion
-from lms.manager.models import CourseAssignment
+from lms.notifications.models import Notification
 from lms.org.models import Position, PositionCompetency, Unit
+from lms.planning.models import AssignmentChange, CourseAssignment
 from lms.quizzes.models import Attempt, QuizStart
 from lms.xapi.models import XapiStatement
 
 __all__ = [
-    "ApiToken", "AuditEvent", "Attempt", "Competency", "CompetencyEvidence", "CompetencyLevel", "Course", "CourseAsset",
+    "ApiToken", "AssignmentChange", "Attempt", "AuditEvent", "Competency", "CompetencyEvidence", "CompetencyLevel", "Course", "CourseAsset",
     "CourseAssignment", "CourseCompetency", "CourseVersion", "Enrollment", "ExternalTraining", "Item",
-    "JpLedgerEntry", "LessonCompletion", "LoginFailure", "Module", "Position",
+    "JpLedgerEntry", "LessonCompletion", "LoginFailure", "Module", "Notification", "Position",
     "PositionCompetency", "QuizStart", "Unit", "User", "XapiStatement",
 ]

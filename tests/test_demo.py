@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from lms.competency.models import ExternalTraining, JpLedgerEntry
 from lms.demo import DEMO_PASSWORD
 from lms.learning.models import Enrollment
-from lms.manager.models import CourseAssignment
+from lms.planning.models import CourseAssignment
 
 MANAGER = "198204102008011003"
 

@@ -30,6 +30,13 @@ def _array(items: dict[str, Any]) -> dict[str, Any]:
 
 
 SCHEMAS: dict[str, Any] = {
+    "QueueItem": _object({
+        "kind": {"enum": ["evidence", "outside_training", "overdue_assignment"]},
+        "id": INT, "employee": _object({"nip": STR, "name": STR}), "title": STR,
+        "since": {"type": "string", "format": "date"}, "age_days": INT,
+    }),
+    "Notification": _object({"id": INT, "kind": STR, "text": STR, "created_at": DATETIME,
+                             "read": BOOL}),
     "Error": _object({"error": _object({
         "code": {"type": "string", "examples": ["not_found"]},
         "message": STR,
@@ -258,6 +265,21 @@ PATHS: dict[str, Any] = {
         description="Managers and admins only (403 otherwise); a unit outside the caller's "
                     "subtree answers 404. A competency without courses is one no published "
                     "course develops far enough.")},
+    "/me/queue": {"get": _operation(
+        "What waits for the caller (managers and admins), oldest first",
+        _json(_array(_ref("QueueItem")), "The waiting items"), errors=(403,),
+        description="Evidence and outside training waiting for validation and overdue "
+                    "mandatory training of the employees in the caller's scope (never the "
+                    "caller's own). `age_days` counts from `since`: the submission, or for "
+                    "an overdue assignment its due date.")},
+    "/me/notifications": {"get": _operation(
+        "The caller's notifications, newest first",
+        _json(_array(_ref("Notification")), "Notifications"),
+        description="`text` is in Bahasa Indonesia; `kind` names the event.")},
+    "/me/notifications/{notification_id}/read": {"post": _operation(
+        "Mark one of the caller's notifications read (idempotent)",
+        _json(_ref("Notification"), "The notification"), errors=(404,),
+        params=("notification_id",))},
     "/openapi.json": {"get": {
         "summary": "This document", "security": [],
         "responses": {"200": _json({"type": "object"}, "OpenAPI 3.1 document")}}},
@@ -276,6 +298,7 @@ _PARAMETERS = {
              "description": "calendar year (default: this year)"},
     "format": {"name": "format", "in": "query", "required": False,
                "schema": {"enum": ["json", "csv"], "default": "json"}},
+    "notification_id": {"name": "notification_id", "in": "path", "required": True, "schema": INT},
     "idempotency_key": {"name": "Idempotency-Key", "in": "header", "required": False,
                         "schema": {"type": "string", "minLength": 1, "maxLength": 100}},
 }

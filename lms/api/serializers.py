@@ -13,6 +13,9 @@ from lms.content import Quiz
 from lms.courses.models import CourseVersion, Item
 from lms.learning.services import Progress
 from lms.manager.needs import TrainingNeeds
+from lms.manager.queue import QueueItem
+from lms.notifications.models import Notification
+from lms.notifications.texts import render
 from lms.org.models import Unit
 from lms.quizzes.models import Attempt, QuizStart
 from lms.quizzes.services import QuizStatus
@@ -197,3 +200,16 @@ def needs_json(unit: Unit, needs: TrainingNeeds) -> dict[str, Any]:
                          "in_progress": c.in_progress} for c in n.courses],
         } for n in needs.needs],
     }
+
+
+def queue_item_json(item: QueueItem) -> dict[str, Any]:
+    """One waiting item of a manager's queue."""
+    return {"kind": item.kind, "id": item.id,
+            "employee": {"nip": item.nip, "name": item.name}, "title": item.title,
+            "since": item.since.isoformat(), "age_days": item.age_days}
+
+
+def notification_json(notice: Notification) -> dict[str, Any]:
+    """One notification, its text in the request's language."""
+    return {"id": notice.id, "kind": notice.kind, "text": render(notice.kind, notice.params),
+            "created_at": iso(notice.created_at), "read": notice.read_at is not None}

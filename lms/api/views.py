@@ -30,6 +30,8 @@ from lms.learning.services import (
     progress_by_course,
 )
 from lms.manager.needs import get_training_needs
+from lms.manager.queue import list_queue
+from lms.notifications.services import get_notification, list_notifications, mark_read
 from lms.org.models import Unit
 from lms.org.services import get_unit
 from lms.quizzes.errors import AttemptLimitReached, StartInvalid, StartRequired, TimeExpired
@@ -337,3 +339,32 @@ def needs(code: str):
 
 
 __all__ = ["bp"]
+
+
+@bp.get("/me/queue")
+@token_required
+@require_api_role("manager")
+def my_queue():
+    """What waits for the calling manager or admin, oldest first."""
+    items = list_queue(db.session, g.api_user, local_date(utcnow()))
+    return jsonify([out.queue_item_json(item) for item in items])
+
+
+@bp.get("/me/notifications")
+@token_required
+def my_notifications():
+    """The caller's notifications, newest first."""
+    return jsonify([out.notification_json(n) for n in list_notifications(db.session,
+                                                                         g.api_user)])
+
+
+@bp.post("/me/notifications/<int:notification_id>/read")
+@token_required
+def read_notification(notification_id: int):
+    """Mark one of the caller's notifications read."""
+    notice = get_notification(db.session, g.api_user, notification_id)
+    if notice is None:
+        raise ApiProblem(404, f"notification {notification_id} does not exist", "not_found")
+    mark_read(db.session, notice)
+    db.session.commit()
+    return jsonify(out.notification_json(notice))

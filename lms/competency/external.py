@@ -7,14 +7,14 @@ from datetime import UTC, date, datetime, time
 from typing import BinaryIO
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, or_, select, update
+from sqlalchemy import delete, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from lms.auth.models import User
 from lms.competency.models import (Competency, CompetencyEvidence, ExternalTraining,
                                    JpLedgerEntry)
-from lms.competency.services import EvidenceAlreadyReviewed
+from lms.competency.services import EvidenceAlreadyReviewed, clean_reason, tell_reviewed
 from lms.competency.uploads import Certificate, CertificateRejected, CertificateStore
 from lms.timeutil import LOCAL_TZ, local_date, utcnow
 
@@ -77,16 +77,18 @@ def _text(value: str | None) -> str:
     return " ".join((value or "").split())
 
 
-def _certificate_taken(session: Session, number: str) -> bool:
-    """True when the number is in the JP ledger or on an outside training not rejected."""
+def _certificate_taken(session: Session, number: str, exclude_id: int | None = None) -> bool:
+    """True when the number is in the JP ledger or on another outside training not rejected."""
     return bool(session.scalar(select(or_(
         exists().where(JpLedgerEntry.certificate_number == number),
         exists().where(ExternalTraining.certificate_number == number,
-                       ExternalTraining.rejected_at.is_(None)),
+                       ExternalTraining.rejected_at.is_(None),
+                       ExternalTraining.id != (exclude_id or 0)),
     ))))
 
 
-def _check(session: Session, data: ExternalTrainingInput, today: date) -> dict[str, str]:
+def _check(session: Session, data: ExternalTrainingInput, today: date,
+           exclude_id: int | None = None) -> dict[str, str]:
     """Field → message for every rule the input breaks."""
     errors: dict[str, str] = {}
     if data.kind not in KINDS:
@@ -110,7 +112,7 @@ def _check(session: Session, data: ExternalTrainingInput, today: date) -> dict[s
     if not isinstance(data.jp, int) or not 1 <= data.jp <= MAX_JP:
         errors["jp"] = _MESSAGES["jp"]
     number = _text(data.certificate_number)
-    if "certificate_number" not in errors and _certificate_taken(session, number):
+    if "certificate_number" not in errors and _certificate_taken(session, number, exclude_id):
         errors["certificate_number"] = _MESSAGES["certificate_taken"]
     if data.competency_code:
         if session.get(Competency, data.competency_code) is None:
@@ -124,18 +126,21 @@ def _check(session: Session, data: ExternalTrainingInput, today: date) -> dict[s
 
 def check_external_training(session: Session, data: ExternalTrainingInput,
                             file: BinaryIO | None, *, store: CertificateStore,
-                            today: date | None = None) -> Certificate:
-    """Check every field and the certificate file (read, not stored): the accepted file, or
-    ExternalTrainingInvalid listing every problem at once."""
-    errors = _check(session, data, today or local_date(utcnow()))
+                            today: date | None = None, exclude_id: int | None = None,
+                            file_required: bool = True) -> Certificate | None:
+    """Check every field and the certificate file (read, not stored): the accepted file (None
+    when no file was sent and none is required), or ExternalTrainingInvalid listing every
+    problem at once. ``exclude_id``: the training being corrected keeps its own number."""
+    errors = _check(session, data, today or local_date(utcnow()), exclude_id)
     certificate = None
-    try:
-        certificate = store.check(file)
-    except CertificateRejected as exc:
-        errors["file"] = (_l("Berkas terlalu besar (maksimal %(mb)s MB).",
-                             mb=store.max_megabytes)
-                          if exc.reason == "too_large" else _MESSAGES[exc.reason])
-    if errors or certificate is None:
+    if file is not None or file_required:
+        try:
+            certificate = store.check(file)
+        except CertificateRejected as exc:
+            errors["file"] = (_l("Berkas terlalu besar (maksimal %(mb)s MB).",
+                                 mb=store.max_megabytes)
+                              if exc.reason == "too_large" else _MESSAGES[exc.reason])
+    if errors or (certificate is None and file_required):
         raise ExternalTrainingInvalid(errors)
     return certificate
 
@@ -147,6 +152,7 @@ def record_external_training(session: Session, employee: User, recorded_by: User
     """Check the input and the certificate file, store the file and record the training as
     awaiting validation; any bad field raises ExternalTrainingInvalid and stores nothing."""
     certificate = check_external_training(session, data, file, store=store, today=today)
+    assert certificate is not None  # a file is required: the check raised otherwise
     name = store.save(certificate)
     try:
         training = ExternalTraining(
@@ -165,21 +171,75 @@ def record_external_training(session: Session, employee: User, recorded_by: User
     return training
 
 
+def correct_external_training(session: Session, training: ExternalTraining,
+                              data: ExternalTrainingInput, file: BinaryIO | None, *,
+                              store: CertificateStore, today: date | None = None) -> str | None:
+    """The employee corrects a pending or rejected training and sends it again for
+    validation (a new certificate file optional). Returns the replaced file's name, for the
+    caller to delete once committed; a validated training raises EvidenceAlreadyReviewed."""
+    if training.status == "validated":
+        raise EvidenceAlreadyReviewed()
+    certificate = check_external_training(session, data, file, store=store, today=today,
+                                          exclude_id=training.id, file_required=False)
+    new_name = store.save(certificate) if certificate else None
+    values = {
+        "kind": data.kind, "title": _text(data.title), "provider": _text(data.provider),
+        "started_on": data.started_on, "ended_on": data.ended_on, "jp": data.jp,
+        "certificate_number": _text(data.certificate_number),
+        "competency_code": data.competency_code or None,
+        "level": data.level if data.competency_code else None,
+        "rejected_by_id": None, "rejected_at": None, "rejection_reason": None,
+        "recorded_at": utcnow(),
+    }
+    if certificate and new_name:
+        values.update(file_name=new_name, file_type=certificate.mime_type)
+    old_name = training.file_name
+    # Conditional on not validated: a manager validating at the same moment wins cleanly.
+    changed = session.execute(
+        update(ExternalTraining)
+        .where(ExternalTraining.id == training.id, ExternalTraining.validated_at.is_(None))
+        .values(**values).execution_options(synchronize_session=False)).rowcount
+    if changed != 1:
+        if new_name:
+            store.remove(new_name)
+        raise EvidenceAlreadyReviewed()
+    session.flush()
+    session.refresh(training)
+    return old_name if new_name else None
+
+
+def withdraw_external_training(session: Session, training: ExternalTraining) -> str:
+    """The employee withdraws a pending or rejected training: the record goes; returns its
+    certificate's file name for the caller to delete once committed. A validated training
+    raises EvidenceAlreadyReviewed."""
+    removed = session.execute(
+        delete(ExternalTraining)
+        .where(ExternalTraining.id == training.id, ExternalTraining.validated_at.is_(None))
+        .execution_options(synchronize_session=False)).rowcount
+    if removed != 1:
+        raise EvidenceAlreadyReviewed()
+    session.expunge(training)
+    return training.file_name
+
+
 def _evidence_time(day: date) -> datetime:
     """Noon of a local calendar day as naive UTC (evidence timestamps are UTC)."""
     return datetime.combine(day, time(12), LOCAL_TZ).astimezone(UTC).replace(tzinfo=None)
 
 
 def review_external_training(session: Session, training: ExternalTraining, reviewer: User,
-                             *, accept: bool) -> None:
+                             *, accept: bool, reason: str | None = None,
+                             remote: str | None = None) -> None:
     """Validate (``accept``: credit its JP in the ledger and, with a competency, add
-    validated evidence) or reject an outside training, once; a second review raises
-    EvidenceAlreadyReviewed. Scope is the caller's to check (policy.can_manage_employee)."""
+    validated evidence) or reject (with a ``reason``, else ReasonRequired) an outside
+    training, once; a second review raises EvidenceAlreadyReviewed. Scope is the caller's to
+    check (policy.can_manage_employee)."""
     if training.status != "pending":
         raise EvidenceAlreadyReviewed()
     now = utcnow()
     decision = ({"validated_by_id": reviewer.id, "validated_at": now} if accept
-                else {"rejected_by_id": reviewer.id, "rejected_at": now})
+                else {"rejected_by_id": reviewer.id, "rejected_at": now,
+                      "rejection_reason": clean_reason(reason)})
     try:
         with session.begin_nested():
             # Claimed by a conditional UPDATE: of two reviewers at once, only one succeeds.
@@ -200,6 +260,8 @@ def review_external_training(session: Session, training: ExternalTraining, revie
         raise ExternalTrainingInvalid(
             {"certificate_number": _MESSAGES["certificate_taken"]}) from None
     session.refresh(training)
+    tell_reviewed(session, "outside_training", training.id, training.user_id, training.title,
+                  reviewer, training.rejection_reason, now, remote)
 
 
 def _credit(session: Session, training: ExternalTraining, reviewer: User,

@@ -80,6 +80,7 @@ class ExternalTraining(db.Model):
     validated_at: Mapped[datetime | None]
     rejected_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     rejected_at: Mapped[datetime | None]
+    rejection_reason: Mapped[str | None] = mapped_column(Text)
 
     competency: Mapped[Competency | None] = relationship()
     recorded_by: Mapped[User | None] = relationship(foreign_keys=[recorded_by_id])
@@ -120,6 +121,7 @@ class CompetencyEvidence(db.Model):
     validated_at: Mapped[datetime | None]
     rejected_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     rejected_at: Mapped[datetime | None]
+    rejection_reason: Mapped[str | None] = mapped_column(Text)
 
     competency: Mapped[Competency] = relationship()
     course: Mapped[Course | None] = relationship()

@@ -7,15 +7,32 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from lms.audit.services import record_audit
 from lms.auth.models import User
 from lms.competency.models import (Competency, CompetencyEvidence, CompetencyLevel,
                                    JpLedgerEntry)
+from lms.notifications.services import notify
 from lms.org.models import PositionCompetency
 from lms.timeutil import utcnow
 
 
 class EvidenceAlreadyReviewed(Exception):
     """The evidence was validated or rejected already."""
+
+
+class ReasonRequired(ValueError):
+    """A rejection without a reason: the employee must learn why."""
+
+
+MAX_REASON = 1000
+
+
+def clean_reason(reason: str | None) -> str:
+    """The rejection reason, trimmed; ReasonRequired when empty or too long."""
+    text = (reason or "").strip()
+    if not text or len(text) > MAX_REASON:
+        raise ReasonRequired()
+    return text
 
 DEFAULT_FRAMEWORK = [
     ("M.01", "Integritas", "manajerial"),
@@ -180,16 +197,40 @@ def get_evidence(session: Session, evidence_id: int) -> CompetencyEvidence | Non
 
 
 def review_evidence(session: Session, evidence: CompetencyEvidence, reviewer: User,
-                    *, accept: bool) -> None:
-    """Validate (``accept``) or reject evidence once; a second review raises
+                    *, accept: bool, reason: str | None = None,
+                    remote: str | None = None) -> None:
+    """Validate (``accept``) or reject (with a ``reason``, else ReasonRequired) evidence once,
+    telling the employee and keeping it in the audit trail; a second review raises
     EvidenceAlreadyReviewed. Scope is the caller's to check (policy.can_manage_employee)."""
     if evidence.status != "pending":
         raise EvidenceAlreadyReviewed()
+    now = utcnow()
     if accept:
-        evidence.validated_by, evidence.validated_at = reviewer, utcnow()
+        evidence.validated_by, evidence.validated_at = reviewer, now
     else:
-        evidence.rejected_by, evidence.rejected_at = reviewer, utcnow()
+        evidence.rejection_reason = clean_reason(reason)
+        evidence.rejected_by, evidence.rejected_at = reviewer, now
     session.flush()
+    title = f"{evidence.competency.code} {evidence.competency.name}, level {evidence.level}"
+    tell_reviewed(session, "evidence", evidence.id, evidence.user_id, title, reviewer,
+                  evidence.rejection_reason, now, remote)
+
+
+def tell_reviewed(session: Session, item: str, item_id: int, owner_id: int, title: str,
+                  reviewer: User, reason: str | None, at, remote: str | None) -> None:
+    """Notify the owner of a validated or rejected item (with the reason) and record the
+    decision in the audit trail."""
+    owner = session.get(User, owner_id)
+    decision = "rejected" if reason else "validated"
+    params = {"item": item, "title": title, "by": reviewer.name}
+    if reason:
+        params["reason"] = reason
+    if owner is not None:
+        notify(session, owner, decision, f"{item}:{item_id}:{decision}:{at.isoformat()}", params)
+    record_audit(session, f"{item}.{decision}", actor=reviewer, target_type=item,
+                 target_id=item_id, remote=remote,
+                 details={"employee": owner.nip if owner else None, "title": title,
+                          **({"reason": reason} if reason else {})})
 
 
 @dataclass(frozen=True)

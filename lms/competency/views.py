@@ -10,11 +10,13 @@ from lms.auth.models import User
 from lms.auth.policy import can_see_employee
 from lms.competency import bp
 from lms.competency.external import (ExternalTrainingInvalid, check_external_training,
-                                     get_external_training, list_competencies,
-                                     list_external_trainings, record_external_training)
+                                     correct_external_training, get_external_training,
+                                     list_competencies, list_external_trainings,
+                                     record_external_training, withdraw_external_training)
 from lms.competency.forms import KIND_LABELS, ExternalTrainingForm
-from lms.competency.services import (get_jp, get_profile, jp_target, list_jp_history,
-                                     list_ledger)
+from lms.competency.models import ExternalTraining
+from lms.competency.services import (EvidenceAlreadyReviewed, get_jp, get_profile, jp_target,
+                                     list_jp_history, list_ledger)
 from lms.competency.uploads import CertificateStore
 from lms.courses.services import course_titles
 from lms.extensions import db
@@ -78,11 +80,79 @@ def external_new():
     return render_external_form(form, current_user, url_for("competency.profile"))
 
 
-def render_external_form(form: ExternalTrainingForm, person: User, back: str) -> str:
-    """The outside-training form page for ``person`` (shared with the admin's page)."""
+def render_external_form(form: ExternalTrainingForm, person: User, back: str,
+                         training: ExternalTraining | None = None) -> str:
+    """The outside-training form page for ``person`` (shared with the admin's page); with
+    ``training``, the page that corrects it and sends it again."""
     store = CertificateStore.from_config(current_app.config)
     return render_template("competency/external_form.html", form=form, person=person,
-                           max_mb=store.max_megabytes, back=back)
+                           max_mb=store.max_megabytes, back=back, training=training)
+
+
+def _own_training(training_id: int) -> ExternalTraining:
+    """The signed-in employee's own outside training (anyone else's does not exist: 404)."""
+    training = get_external_training(db.session, training_id)
+    if training is None or training.user_id != current_user.id:
+        abort(404)
+    return training
+
+
+@bp.route("/profil/pelatihan-luar/<int:training_id>/ubah", methods=["GET", "POST"])
+@login_required
+def external_edit(training_id: int):
+    """Correct a pending or rejected outside training and send it again for validation; a
+    new certificate file replaces the old one, which is deleted."""
+    training = _own_training(training_id)
+    back = url_for("competency.profile", _anchor="pelatihan-luar")
+    if training.status == "validated":
+        flash(_("Pelatihan yang sudah divalidasi tidak dapat diubah."), "error")
+        return redirect(back)
+    form = ExternalTrainingForm(obj=None if request.method == "POST" else training)
+    form.set_competencies(list_competencies(db.session))
+    if not form.is_submitted():
+        form.competency_code.data = training.competency_code or ""
+        form.level.data = str(training.level) if training.level else ""
+        return render_external_form(form, current_user, back, training)
+    parsed = form.validate()
+    upload = form.file.data if getattr(form.file.data, "filename", "") else None
+    store = CertificateStore.from_config(current_app.config)
+    try:
+        if not parsed:
+            check_external_training(db.session, form.to_input(), upload, store=store,
+                                    exclude_id=training.id, file_required=False)
+            return render_external_form(form, current_user, back, training)
+        replaced = correct_external_training(db.session, training, form.to_input(), upload,
+                                             store=store)
+    except ExternalTrainingInvalid as exc:
+        db.session.rollback()
+        form.add_errors(exc.errors)
+        return render_external_form(form, current_user, back, training)
+    except EvidenceAlreadyReviewed:
+        db.session.rollback()
+        flash(_("Pelatihan yang sudah divalidasi tidak dapat diubah."), "error")
+        return redirect(back)
+    db.session.commit()
+    if replaced:
+        store.remove(replaced)
+    flash(_("Perbaikan disimpan; pelatihan menunggu validasi atasan lagi."), "success")
+    return redirect(back)
+
+
+@bp.post("/profil/pelatihan-luar/<int:training_id>/tarik")
+@login_required
+def external_withdraw(training_id: int):
+    """Withdraw a pending or rejected outside training: the record and its file go."""
+    training = _own_training(training_id)
+    try:
+        name = withdraw_external_training(db.session, training)
+    except EvidenceAlreadyReviewed:
+        db.session.rollback()
+        flash(_("Pelatihan yang sudah divalidasi tidak dapat ditarik."), "error")
+    else:
+        db.session.commit()
+        CertificateStore.from_config(current_app.config).remove(name)
+        flash(_("Pelatihan ditarik kembali."), "success")
+    return redirect(url_for("competency.profile", _anchor="pelatihan-luar"))
 
 
 @bp.get("/profil/pelatihan-luar/<int:training_id>/sertifikat")

@@ -13,7 +13,7 @@ from lms.courses.services import (course_titles, get_current_version, list_publi
 from lms.extensions import db
 from lms.faults import unless_read_only
 from lms.learning import bp
-from lms.manager.assignments import list_assigned
+from lms.planning.services import list_assigned
 from lms.timeutil import local_date, utcnow
 from lms.learning.services import (
     PrerequisitesMissing,

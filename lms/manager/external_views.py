@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from lms.auth.policy import require_role
@@ -20,16 +20,18 @@ from lms.manager.scope import employee_in_scope, employee_to_review
 @bp.post("/pelatihan-luar/<int:training_id>")
 @require_role("manager")
 def review_external(training_id: int):
-    """Validate (its JP then counts) or reject an outside training of an employee in scope,
-    never one's own."""
+    """Validate an outside training of an employee in scope, never one's own (its JP then
+    counts); "tolak" leads to the page that asks for the reason."""
     training = get_external_training(db.session, training_id) or abort(404)
     person = employee_to_review(training.user_id)
     form = ReviewEvidenceForm()
     if not form.validate_on_submit():
         abort(400)
+    if form.decision.data == "tolak":  # a rejection needs a reason and a confirmation
+        return redirect(url_for("manager.reject_external", training_id=training.id))
     try:
-        review_external_training(db.session, training, current_user,
-                                 accept=form.decision.data == "validasi")
+        review_external_training(db.session, training, current_user, accept=True,
+                                 remote=request.remote_addr)
     except EvidenceAlreadyReviewed:
         flash(_("Pelatihan ini sudah ditinjau sebelumnya."), "error")
     except ExternalTrainingInvalid as exc:
@@ -38,8 +40,7 @@ def review_external(training_id: int):
               "error")
     else:
         db.session.commit()
-        flash(_("Pelatihan divalidasi; JP-nya kini terhitung.") if training.validated_at
-              else _("Pelatihan ditolak."), "success")
+        flash(_("Pelatihan divalidasi; JP-nya kini terhitung."), "success")
     return redirect(url_for("manager.employee", nip=person.nip, _anchor="pelatihan-luar"))
 
 

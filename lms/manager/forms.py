@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, StringField, TextAreaField
-from wtforms.validators import AnyOf, DataRequired, Optional
+from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
 
 class ReviewEvidenceForm(FlaskForm):
@@ -24,3 +24,18 @@ class AssignCourseForm(FlaskForm):
     unit = StringField(_l("Atau kode unit"), validators=[Optional()])
     with_subunits = BooleanField(_l("Termasuk sub-unit"))
     position = StringField(_l("Atau kode jabatan"), validators=[Optional()])
+
+
+class BulkValidateForm(FlaskForm):
+    """Validate the checked items of the work queue at once (CSRF-protected); each value
+    is ``evidence:<id>`` or ``outside_training:<id>``."""
+
+
+class RejectForm(FlaskForm):
+    """Reject one item: the reason the employee will read, and an explicit confirmation."""
+
+    reason = TextAreaField(_l("Alasan penolakan"), validators=[
+        DataRequired(_l("Tuliskan alasannya: pegawai akan membacanya.")),
+        Length(max=1000, message=_l("Alasan terlalu panjang (maksimal 1000 karakter)."))])
+    confirm = BooleanField(_l("Ya, saya yakin menolak item ini."), validators=[
+        DataRequired(_l("Centang untuk memastikan penolakan."))])

@@ -1,24 +1,17 @@
-"""SQL building blocks the manager's reports share: the unit subtree in scope, each
-employee's highest evidenced level, and the employee-competency pairs below the required
-level. They return selectables, never rows, so a report stays one query."""
+"""SQL building blocks the manager's reports share: the unit subtree in scope (from
+lms.org.services, which planning uses too), each employee's highest evidenced level, and the
+employee-competency pairs below the required level. They return selectables, never rows, so a
+report stays one query."""
 
 from __future__ import annotations
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.sql import Subquery
-from sqlalchemy.sql.selectable import CTE
 
 from lms.auth.models import User
 from lms.competency.models import CompetencyEvidence
-from lms.org.models import PositionCompetency, Unit
-
-
-def scope_units(root_unit_id: int | None, name: str = "scope") -> CTE | None:
-    """The ids of a unit and every unit below it (recursive CTE); None for every unit."""
-    if root_unit_id is None:
-        return None
-    tree = select(Unit.id).where(Unit.id == root_unit_id).cte(name, recursive=True)
-    return tree.union_all(select(Unit.id).where(Unit.parent_id == tree.c.id))
+from lms.org.models import PositionCompetency
+from lms.org.services import scope_units
 
 
 def best_levels(name: str = "best_level") -> Subquery:

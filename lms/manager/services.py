@@ -16,7 +16,7 @@ from lms.courses.models import Course
 from lms.learning.models import Enrollment
 from lms.manager.charts import (CourseCompletion, HeatMap, get_gap_heatmap,
                                 list_course_completion)
-from lms.manager.models import CourseAssignment
+from lms.planning.models import CourseAssignment
 from lms.manager.queries import best_levels, scope_units
 from lms.org.models import Position, PositionCompetency, Unit
 

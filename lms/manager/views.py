@@ -13,18 +13,18 @@ from flask_login import current_user
 from lms.auth.policy import can_manage_employee, can_see_unit, require_role
 from lms.competency.external import list_external_trainings
 from lms.competency.forms import KIND_LABELS
-from lms.competency.services import (EvidenceAlreadyReviewed, get_evidence, get_jp, get_profile,
-                                     jp_target, list_ledger, review_evidence)
+from lms.competency.services import get_jp, get_profile, jp_target, list_ledger
 from lms.courses.services import course_titles
 from lms.extensions import db
 from lms.manager import bp
 # The other route modules of the blueprint: importing them attaches their routes to ``bp``.
-from lms.manager import external_views, planning  # noqa: F401
+from lms.manager import external_views, planning, queue_views, review_views  # noqa: F401
 from lms.courses.services import get_current_version, list_published
-from lms.manager.assignments import (OVERDUE_HEADER, AssignmentError, AssignmentTarget,
-                                     assign_course, iter_overdue_rows, list_assigned)
+from lms.manager.overdue import OVERDUE_HEADER, iter_overdue_rows
+from lms.planning.services import (AssignmentError, AssignmentTarget, assign_course,
+                                   list_assigned)
 from lms.manager.forms import AssignCourseForm, ReviewEvidenceForm
-from lms.manager.scope import employee_in_scope, employee_to_review
+from lms.manager.scope import employee_in_scope
 from lms.manager.matrix import iter_matrix_rows, list_competency_codes, matrix_header
 from lms.manager.services import (LEDGER_HEADER, REPORT_HEADER, SORTS, DashboardQuery,
                                   get_dashboard, iter_ledger_rows, iter_report_rows,
@@ -107,26 +107,6 @@ def employee(nip: str):
         trainings=list_external_trainings(db.session, person),
         assigned=assigned, today=local_date(utcnow()),
     )
-
-
-@bp.post("/bukti/<int:evidence_id>")
-@require_role("manager")
-def review(evidence_id: int):
-    """Validate or reject a piece of evidence of an employee in scope (never one's own)."""
-    evidence = get_evidence(db.session, evidence_id) or abort(404)
-    person = employee_to_review(evidence.user_id)
-    form = ReviewEvidenceForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        review_evidence(db.session, evidence, current_user,
-                        accept=form.decision.data == "validasi")
-    except EvidenceAlreadyReviewed:
-        flash(_("Bukti ini sudah ditinjau sebelumnya."), "error")
-    else:
-        db.session.commit()
-        flash(_("Bukti divalidasi.") if evidence.validated_at else _("Bukti ditolak."))
-    return redirect(url_for("manager.employee", nip=person.nip))
 
 
 @bp.get("/ekspor/<kind>.<fmt>")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.selectable import CTE
 
 from lms.competency.models import Competency
 from lms.org.models import POSITION_TYPES, Position, PositionCompetency, Unit
@@ -34,6 +35,14 @@ def create_unit(session: Session, code: str, name: str, parent_code: str | None 
     session.add(unit)
     session.flush()
     return unit
+
+
+def scope_units(root_unit_id: int | None, name: str = "scope") -> CTE | None:
+    """The ids of a unit and every unit below it (recursive CTE); None for every unit."""
+    if root_unit_id is None:
+        return None
+    tree = select(Unit.id).where(Unit.id == root_unit_id).cte(name, recursive=True)
+    return tree.union_all(select(Unit.id).where(Unit.parent_id == tree.c.id))
 
 
 def subtree_ids(session: Session, unit_id: int) -> list[int]:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from lms.auth.models import User
 from lms.competency.models import JpLedgerEntry
 from lms.learning.models import Enrollment
-from lms.manager.models import CourseAssignment
+from lms.planning.models import CourseAssignment
 from lms.org.models import Unit
 from lms.timeutil import local_date, utcnow
 

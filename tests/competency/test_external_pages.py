@@ -191,9 +191,15 @@ def test_manager_sees_and_validates_an_outside_training(client, db, org_tree, re
 def test_manager_rejects(client, db, org_tree, record, login):
     training = record(org_tree["learner_a1"], jp=20)
     login(org_tree["manager_root"])
-    client.post(f"/atasan/pelatihan-luar/{training.id}", data={"decision": "tolak"})
+    response = client.post(f"/atasan/pelatihan-luar/{training.id}", data={"decision": "tolak"})
+    assert response.headers["Location"].endswith(f"/atasan/pelatihan-luar/{training.id}/tolak")
+    db.session.refresh(training)
+    assert training.status == "pending"  # not without a reason
+    client.post(f"/atasan/pelatihan-luar/{training.id}/tolak",
+                data={"reason": "Sertifikat tidak terbaca.", "confirm": "y"})
     db.session.refresh(training)
     assert training.status == "rejected"
+    assert training.rejection_reason == "Sertifikat tidak terbaca."
     assert db.session.scalar(select(func.count()).select_from(JpLedgerEntry)) == 0
 
 
@@ -203,7 +209,8 @@ def test_review_route_access(app, db, org_tree, record, login):
     for who, status in expected.items():
         training = record(org_tree["learner_a1"])
         response = _fresh(app, login, org_tree[who]).post(
-            f"/atasan/pelatihan-luar/{training.id}", data={"decision": "tolak"})
+            f"/atasan/pelatihan-luar/{training.id}/tolak",
+            data={"reason": "Tidak sesuai.", "confirm": "y"})
         assert response.status_code == status, who
         db.session.refresh(training)
         assert (training.status == "rejected") == (status == 302), who

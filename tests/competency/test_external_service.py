@@ -159,7 +159,8 @@ def test_a_pending_certificate_number_is_refused_until_rejected(db, make_user, r
     with pytest.raises(ExternalTrainingInvalid):  # a double submit records nothing twice
         record(employee, certificate_number="SERT-1")
     db.session.rollback()
-    review_external_training(db.session, first, org_tree["manager_a"], accept=False)
+    review_external_training(db.session, first, org_tree["manager_a"], accept=False,
+                             reason="Salah unggah.")
     db.session.commit()
     assert record(employee, certificate_number="SERT-1").status == "pending"
 
@@ -218,7 +219,7 @@ def test_the_year_is_the_year_the_training_ended(db, org_tree, record):
 def test_rejection_counts_nothing(db, org_tree, record):
     employee, manager = org_tree["learner_a1"], org_tree["manager_a"]
     training = record(employee, jp=12, competency_code="M.05", level=3)
-    review_external_training(db.session, training, manager, accept=False)
+    review_external_training(db.session, training, manager, accept=False, reason="Tidak sah.")
     db.session.commit()
     assert training.status == "rejected"
     assert (training.rejected_by.id, training.validated_at) == (manager.id, None)
@@ -231,10 +232,12 @@ def test_rejection_counts_nothing(db, org_tree, record):
 @pytest.mark.parametrize("second", [True, False])
 def test_reviewing_twice_is_refused(db, org_tree, record, first, second):
     training = record(org_tree["learner_a1"], jp=5)
-    review_external_training(db.session, training, org_tree["manager_a"], accept=first)
+    review_external_training(db.session, training, org_tree["manager_a"], accept=first,
+                             reason="Tidak sah.")
     db.session.commit()
     with pytest.raises(EvidenceAlreadyReviewed):
-        review_external_training(db.session, training, org_tree["manager_root"], accept=second)
+        review_external_training(db.session, training, org_tree["manager_root"], accept=second,
+                                 reason="Tidak sah.")
     db.session.rollback()
     assert _count(db, JpLedgerEntry) == (1 if first else 0)
     assert training.status == ("validated" if first else "rejected")

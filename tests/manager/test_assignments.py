@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from lms.manager.models import CourseAssignment
+from lms.planning.models import CourseAssignment
 from lms.timeutil import local_date, utcnow
 
 TODAY = local_date(utcnow())

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from lms.competency.models import CompetencyEvidence
 from lms.courses.models import Course
 from lms.learning.models import Enrollment
-from lms.manager.models import CourseAssignment
+from lms.planning.models import CourseAssignment
 from lms.timeutil import local_date, utcnow
 from tests.manager.conftest import THIS_YEAR
 
@@ -108,7 +108,11 @@ def test_validate_and_reject_evidence(db, app, client, org, login, credit):
         CompetencyEvidence.competency_code)).all()
     login(org["manager_a"])
     assert client.post(f"/atasan/bukti/{m03.id}", data={"decision": "validasi"}).status_code == 302
-    assert client.post(f"/atasan/bukti/{m05.id}", data={"decision": "tolak"}).status_code == 302
+    # "Tolak" leads to the page that asks for a reason and a confirmation.
+    response = client.post(f"/atasan/bukti/{m05.id}", data={"decision": "tolak"})
+    assert response.headers["Location"].endswith(f"/atasan/bukti/{m05.id}/tolak")
+    assert client.post(f"/atasan/bukti/{m05.id}/tolak",
+                       data={"reason": "Nilai belum cukup.", "confirm": "y"}).status_code == 302
     assert client.post(f"/atasan/bukti/{m05.id}", data={"decision": "ragu"}).status_code == 400
     db.session.expire_all()
     assert m03.validated_by_id == org["manager_a"].id and m03.validated_at is not None

@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from lms.courses.models import Course
-from lms.manager.models import CourseAssignment
+from lms.planning.models import CourseAssignment
 from lms.timeutil import local_date, utcnow
 from tests.manager.conftest import THIS_YEAR
 

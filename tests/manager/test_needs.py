@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from lms.courses.importer import import_packages
 from lms.courses.models import Course
 from lms.learning.models import Enrollment
-from lms.manager.models import CourseAssignment
+from lms.planning.models import CourseAssignment
 from lms.manager.needs import get_training_needs
 from tests.conftest import write_course
 

@@ -1,0 +1,5 @@
+"""Planning competency development: mandatory course assignments and their history."""
+
+from flask import Blueprint
+
+bp = Blueprint("planning", __name__, url_prefix="/atasan")

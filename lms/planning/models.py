@@ -1,0 +1,56 @@
+"""Mandatory training: a course assigned to an employee with a due date, and the history of
+every change made to it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.courses.models import Course
+from lms.extensions import db
+from lms.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from lms.auth.models import User
+
+
+class CourseAssignment(db.Model):
+    """A mandatory course for one employee; assigning a unit or position creates one per
+    employee, so a report counts overdue assignments with a single GROUP BY."""
+
+    __tablename__ = "course_assignments"
+    __table_args__ = (UniqueConstraint("user_id", "course_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"),
+                                           index=True)
+    due_on: Mapped[date] = mapped_column(index=True)
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    assigned_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    course: Mapped[Course] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class AssignmentChange(db.Model):
+    """One change to an employee's assignment of a course: assigned, due date moved or
+    cancelled. Keyed by employee and course rather than by the assignment row, so the
+    history outlives a cancelled assignment and continues when it is assigned again."""
+
+    __tablename__ = "assignment_changes"
+    __table_args__ = (Index("ix_assignment_changes_user_id_course_id", "user_id", "course_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
+    action: Mapped[str] = mapped_column(String(16))  # "assigned", "due_changed", "cancelled"
+    old_due_on: Mapped[date | None]
+    new_due_on: Mapped[date | None]
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    changed_by: Mapped[User | None] = relationship(foreign_keys=[changed_by_id])
