@@ -54,6 +54,7 @@ def create_app(config: dict[str, Any] | None = None, *, web: bool = True) -> Fla
 
     from lms.admin import views as admin_views
     from lms.api import views as api_views
+    from lms.audit import views as audit_views
     from lms.auth import views as auth_views
     from lms.authoring import views as authoring_views
     from lms.cli import lms_group
@@ -68,7 +69,8 @@ def create_app(config: dict[str, Any] | None = None, *, web: bool = True) -> Fla
     from lms.templating import register_template_helpers
 
     for views in (auth_views, course_views, learning_views, quiz_views, competency_views,
-                  manager_views, notification_views, authoring_views, admin_views, ops_views):
+                  manager_views, notification_views, authoring_views, admin_views, ops_views,
+                  audit_views):
         app.register_blueprint(views.bp)
     app.register_blueprint(api_views.bp, url_prefix="/api/v1")
     csrf.exempt(api_views.bp)  # token-authenticated, no cookies
@@ -111,7 +113,11 @@ def _select_locale() -> str:
 
 
 def _security_headers(response):
-    """A strict CSP: pages load only their own CSS, JS and images, never a CDN."""
+    """A strict CSP: pages load only their own CSS, JS and images, never a CDN. Nothing but
+    the public static files may be stored by a browser or proxy (a shared office PC must not
+    show a signed-out user's pages on Back), and HTTPS is pinned when cookies are secure."""
+    from flask import current_app, request
+
     response.headers.setdefault(
         "Content-Security-Policy",
         "default-src 'self'; img-src 'self'; style-src 'self'; script-src 'self'; "
@@ -119,4 +125,10 @@ def _security_headers(response):
     )
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
+    if request.endpoint != "static":
+        # A view that chose its own caching (immutable course assets) keeps it.
+        response.headers.setdefault("Cache-Control", "no-store")
+    if current_app.config["SESSION_COOKIE_SECURE"] and current_app.config["HSTS_SECONDS"] > 0:
+        response.headers.setdefault(
+            "Strict-Transport-Security", f"max-age={current_app.config['HSTS_SECONDS']}")
     return response

@@ -13,6 +13,7 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": False,
+    "HSTS_SECONDS": 365 * 24 * 60 * 60,  # Strict-Transport-Security max-age when cookies are secure
     "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * 14,
     "PERMANENT_SESSION_LIFETIME": 60 * 60 * 12,
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
@@ -23,8 +24,10 @@ DEFAULTS: dict[str, Any] = {
     "JP_MINUTES": 45,
     "JP_TARGET_PNS": 20,
     "JP_TARGET_PPPK": 20,
-    "LOGIN_MAX_FAILURES": 5,
-    "LOGIN_WINDOW_SECONDS": 15 * 60,
+    "LOGIN_MAX_FAILURES": 5,  # failed sign-ins per NIP before each next one must wait
+    "LOGIN_ADDRESS_MAX_FAILURES": 50,  # the same per client address (an office shares one)
+    "LOGIN_WINDOW_SECONDS": 6 * 60 * 60,  # how long a failure counts
+    "LOGIN_MAX_DELAY_SECONDS": 15 * 60,  # the wait doubles per failure up to this
     "QUIZ_TIME_GRACE_SECONDS": 60,
     "AUDIT_RETENTION_DAYS": 730,  # `lms audit prune` deletes older audit events; 0 keeps all
     "UPLOAD_FOLDER": None,  # default: instance/uploads

@@ -57,11 +57,12 @@ def register_error_handlers(app: Flask) -> None:
         db.session.rollback()
         app.logger.warning("write refused (%s) on %s %s: %s", kind, request.method,
                            request.path, fault_summary(exc))
-        message = _("Situs sementara hanya dapat dibaca: perubahan Anda belum tersimpan. "
-                    "Halaman tetap dapat dibaca; coba simpan lagi beberapa saat lagi.")
-        if request.path.startswith("/api/"):
-            response, status = api_error(503, message, "read_only")
+        if request.path.startswith("/api/"):  # API messages are English, like the others
+            response, status = api_error(503, "the site is temporarily read-only: nothing was "
+                                              "saved; retry later", "read_only")
         else:
+            message = _("Situs sementara hanya dapat dibaca: perubahan Anda belum tersimpan. "
+                        "Halaman tetap dapat dibaca; coba simpan lagi beberapa saat lagi.")
             response = app.make_response(
                 render_template("errors/error.html", code=503, message=message))
             status = 503

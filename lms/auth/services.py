@@ -1,21 +1,22 @@
-"""Accounts: passwords (Argon2id), sign-in with rate limiting, session ending, API tokens."""
+"""Accounts: passwords (Argon2id), sign-in with throttling, session ending, API tokens."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
 from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lms.auth.models import EMPLOYEE_TYPES, ROLES, ApiToken, LoginFailure, User
+from lms.audit.services import record_audit
+from lms.auth.models import EMPLOYEE_TYPES, ROLES, ApiToken, User
 from lms.auth.nip import normalise_nip
+from lms.auth.throttle import (ThrottlePolicy, check_throttle, clear_failures, nip_key,
+                               record_failure)
 from lms.org.services import get_unit
-from lms.timeutil import utcnow
 
 _hasher = PasswordHasher()  # argon2id with the library's recommended parameters
 
@@ -29,10 +30,6 @@ def _dummy_hash() -> str:
 
 class AccountError(ValueError):
     """An account cannot be created or changed as asked."""
-
-
-class TooManyAttempts(Exception):
-    """Too many failed sign-ins for this NIP or address recently."""
 
 
 def hash_password(password: str) -> str:
@@ -75,28 +72,27 @@ def create_user(
 
 
 def authenticate(
-    session: Session, nip: str, password: str, *, remote: str, max_failures: int, window: int
+    session: Session, nip: str, password: str, *, remote: str, policy: ThrottlePolicy,
+    known_device: bool = False,
 ) -> User | None:
     """The user for these credentials, or None; the same answer whether the NIP or the
-    password is wrong. Raises TooManyAttempts when the NIP or address is rate-limited."""
-    clean = "".join(ch for ch in nip if ch.isdigit())
-    keys = [f"nip:{clean}", f"ip:{remote}"]
-    since = utcnow() - timedelta(seconds=window)
-    session.execute(delete(LoginFailure).where(LoginFailure.at < since))
-    for key, limit in ((keys[0], max_failures), (keys[1], max_failures * 4)):
-        failures = session.scalar(
-            select(func.count()).select_from(LoginFailure).where(LoginFailure.key == key)
-        )
-        if failures >= limit:
-            raise TooManyAttempts()
+    password is wrong. Raises Throttled while the NIP (unless ``known_device``: the owner's
+    usual browser) or the address must wait after recent failures."""
+    clean = "".join(ch for ch in nip if ch.isdigit())[:40]
+    check_throttle(session, clean, remote, policy, known_device=known_device)
     user = session.scalar(select(User).where(User.nip == clean)) if clean else None
     if _verify(user.password_hash if user else _dummy_hash(), password) and user and user.active:
         if _hasher.check_needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)
-        session.execute(delete(LoginFailure).where(LoginFailure.key == keys[0]))
+        clear_failures(session, nip_key(clean))
         return user
-    session.add_all(LoginFailure(key=key) for key in keys)
-    session.flush()
+    wait = record_failure(session, clean, remote, policy)
+    record_audit(session, "login.failed", actor_nip=clean, remote=remote, target_type="user",
+                 target_id=clean or None)
+    if wait:
+        record_audit(session, "login.throttled", actor_nip=clean, remote=remote,
+                     target_type="user", target_id=clean or None,
+                     details={"wait_seconds": wait})
     return None
 
 

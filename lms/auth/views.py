@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_babel import refresh as refresh_locale
 from flask_login import current_user, login_required, login_user, logout_user
 
 from lms.auth import bp
 from lms.auth.forms import LoginForm
-from lms.auth.services import TooManyAttempts, authenticate, end_sessions
+from lms.auth.devices import is_known_device, remember_device
+from lms.auth.services import authenticate, end_sessions
+from lms.auth.throttle import Throttled, ThrottlePolicy
 from lms.extensions import db, login_manager
 
 login_manager.login_view = "auth.login"
@@ -26,17 +29,20 @@ def login():
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
+        remote = request.remote_addr or "-"
         try:
             user = authenticate(
-                db.session, form.nip.data, form.password.data,
-                remote=request.remote_addr or "-",
-                max_failures=current_app.config["LOGIN_MAX_FAILURES"],
-                window=current_app.config["LOGIN_WINDOW_SECONDS"],
+                db.session, form.nip.data, form.password.data, remote=remote,
+                policy=ThrottlePolicy.from_config(current_app.config),
+                known_device=is_known_device(request, form.nip.data),
             )
-        except TooManyAttempts:
-            db.session.commit()
-            flash(_("Terlalu banyak percobaan masuk. Coba lagi dalam 15 menit."), "error")
-            return render_template("auth/login.html", form=form), 429
+        except Throttled as exc:
+            db.session.commit()  # the pruning of old failures
+            flash(_("Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam %(wait)s.",
+                    wait=_wait_text(exc.wait_seconds)), "error")
+            response = make_response(render_template("auth/login.html", form=form), 429)
+            response.headers["Retry-After"] = str(exc.wait_seconds)
+            return response
         db.session.commit()
         if user is not None:
             lang = session.get("lang")
@@ -44,7 +50,9 @@ def login():
             if lang:
                 session["lang"] = lang
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
+            response = redirect(_safe_next(request.args.get("next")))
+            remember_device(request, response, user.nip)
+            return response
         flash(_("NIP atau kata sandi salah."), "error")
         status = 401
     elif request.method == "POST":
@@ -71,6 +79,14 @@ def language(code: str):
         session["lang"] = code
         refresh_locale()  # drop the locale Flask-Babel cached on g, so the switch holds at once
     return redirect(_safe_next(request.args.get("next")))
+
+
+def _wait_text(seconds: int) -> str:
+    """A wait a person can read: seconds under two minutes, else whole minutes rounded up."""
+    if seconds < 120:
+        return ngettext("%(num)s detik", "%(num)s detik", seconds)
+    minutes = -(-seconds // 60)
+    return ngettext("%(num)s menit", "%(num)s menit", minutes)
 
 
 def _safe_next(target: str | None) -> str:

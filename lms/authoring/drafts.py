@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import mimetypes
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,6 +17,7 @@ from lms.content import (
     load_package_files,
     package_files,
 )
+from lms.content.assets import asset_content_type
 from lms.content.export import _scalar
 from lms.content.frontmatter import SLUG_PATTERN
 from lms.courses.importer import (
@@ -62,13 +62,9 @@ def _fill(draft: CourseDraft, files: dict[str, bytes], user: User) -> None:
     old = draft.revisions or {}
     draft.files = texts
     draft.revisions = {p: old.get(p, 0) + 1 for p in texts}
-    draft.assets = [DraftAsset(path=p, data=d, content_type=_content_type(p))
+    draft.assets = [DraftAsset(path=p, data=d, content_type=asset_content_type(p))
                     for p, d in sorted(assets.items())]
     touch(draft, user)
-
-
-def _content_type(path: str) -> str:
-    return mimetypes.guess_type(path)[0] or "application/octet-stream"
 
 
 def touch(draft: CourseDraft, user: User) -> None:

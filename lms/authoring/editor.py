@@ -3,7 +3,7 @@ discarding a draft (structure changes are in ``structure_views``)."""
 
 from __future__ import annotations
 
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -30,6 +30,7 @@ from lms.authoring.forms import (
 )
 from lms.authoring.structure import get_draft_asset, outline
 from lms.content import PackageInvalid
+from lms.courses.serving import asset_response
 from lms.extensions import db
 
 TRAINERS = ("trainer", "admin")
@@ -148,11 +149,7 @@ def _rendered(package, path: str) -> dict:
 def draft_asset(slug: str, path: str):
     """An asset of the draft, for previews."""
     asset = get_draft_asset(editable_draft(slug), path) or abort(404)
-    resp = make_response(asset.data)
-    resp.headers["Content-Type"] = asset.content_type
-    resp.headers["Content-Security-Policy"] = "default-src 'none'"
-    resp.headers["Cache-Control"] = "private, no-cache"
-    return resp
+    return asset_response(asset.path, asset.data, "private, no-cache")
 
 
 @bp.post("/draf/<slug>/terbitkan")

@@ -12,6 +12,7 @@ from lms.auth.models import User
 from lms.authoring.drafts import DraftError, document, touch
 from lms.authoring.models import CourseDraft, DraftAsset
 from lms.content import ContentError
+from lms.content.assets import asset_problem
 from lms.content.export import _relink
 from lms.content.frontmatter import SLUG_PATTERN, split_front_matter
 from lms.content.gift import gift_to_quiz
@@ -216,6 +217,8 @@ def add_asset(session: Session, draft: CourseDraft, user: User, filename: str, d
     stem, dot, ext = name.rpartition(".")
     stem = re.sub(r"[^a-z0-9]+", "-", stem).strip("-")
     if not dot or f".{ext}" not in ASSET_TYPES or not stem:
+        raise DraftError("type")
+    if asset_problem(name, data):  # the content must be what the extension says
         raise DraftError("type")
     if len(data) > MAX_ASSET_BYTES:
         raise DraftError("size")

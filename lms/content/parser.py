@@ -6,6 +6,7 @@ import re
 from functools import partial
 from pathlib import Path
 
+from .assets import asset_problem
 from .archive import PackageFiles, read_package
 from .frontmatter import SLUG_PATTERN, FieldReader, FrontMatter, split_front_matter, trim_markdown
 from .model import (
@@ -157,6 +158,9 @@ class _Loader:
         for file in sorted(self.files):
             top, _, rest = file.partition("/")
             if top == "assets" and rest:
+                problem = asset_problem(file, self.files[file])
+                if problem:
+                    self.error(file, 1, problem)
                 continue
             if not rest:
                 if file != "course.md":

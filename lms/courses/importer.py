@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import mimetypes
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from lms.content import (
     load_package_files,
     package_files,
 )
+from lms.content.assets import asset_content_type
 from lms.content.archive import read_package
 from lms.courses.models import Course, CourseAsset, CourseCompetency, CourseVersion, Item, Module
 from lms.learning.services import complete_due_enrollments
@@ -142,7 +142,7 @@ def publish(session: Session, package: CoursePackage, published_by: User | None)
                         for pos, item in enumerate(pmod.items, start=1))
     session.add_all(
         CourseAsset(version_id=version.id, path=path, data=data,
-                    content_type=mimetypes.guess_type(path)[0] or "application/octet-stream")
+                    content_type=asset_content_type(path))
         for path, data in package.assets.items()
     )
     session.flush()

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from lms.authoring.feedback import NotCompleted, get_feedback, save_feedback
 from lms.authoring.forms import FeedbackForm
 from lms.courses import bp
+from lms.courses.serving import asset_response
 from lms.courses.services import get_asset, get_current_version, list_published, ordered_items
 from lms.extensions import db
 from lms.learning.services import (
@@ -99,9 +100,4 @@ def give_feedback(slug: str):
 def asset(slug: str, number: int, path: str):
     """A course asset; versions are immutable, so it may be cached for long."""
     found = get_asset(db.session, slug, number, path) or abort(404)
-    resp = make_response(found.data)
-    resp.headers["Content-Type"] = found.content_type
-    resp.headers["Cache-Control"] = "private, max-age=31536000, immutable"
-    resp.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
-    resp.headers["X-Content-Type-Options"] = "nosniff"
-    return resp
+    return asset_response(found.path, found.data, "private, max-age=31536000, immutable")

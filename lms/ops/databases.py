@@ -83,7 +83,8 @@ def _libpq(engine: Engine) -> tuple[str, dict[str, str]]:
     """A libpq URI without the password, and an environment that carries it (a password on
     a command line is visible to every user of the machine)."""
     url = engine.url
-    env = dict(os.environ, PGOPTIONS="-c client_min_messages=warning")
+    # A lock held by a running site must end the command with a message, not hang it.
+    env = dict(os.environ, PGOPTIONS="-c client_min_messages=warning -c lock_timeout=60s")
     if url.password:
         env["PGPASSWORD"] = str(url.password)
     uri = url.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
@@ -210,7 +211,10 @@ def _postgresql_restore(engine: Engine, dump: Path) -> None:
         env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         text=True, check=False)
     if loaded.returncode != 0:
-        raise BackupError(f"the restore was rolled back: {_last_line(loaded.stderr)}")
+        reason = _last_line(loaded.stderr)
+        if "lock timeout" in reason:
+            reason += " (is `lms serve` still running on this database?)"
+        raise BackupError(f"the restore was rolled back: {reason}")
 
 
 def integrity_problem(engine: Engine) -> str | None:

@@ -50,13 +50,18 @@ def _routes(org):
         ("admin.competency_update", "post", "/admin/kompetensi/M.01",
          {"name": "Integritas", "group": "manajerial"}, 302),
         ("admin.competency_delete", "post", "/admin/kompetensi/M.08/hapus", {}, 302),
+        ("admin.sign_in_failures", "get", "/admin/percobaan-masuk", None, 200),
+        ("admin.sign_in_release", "post", "/admin/percobaan-masuk/lepas", {"key": "ip:1.2.3.4"},
+         302),
+        ("audit.events", "get", "/admin/audit/?aksi=login.failed&dari=2026-01-01", None, 200),
+        ("audit.export", "get", "/admin/audit/ekspor.csv", None, 200),
     ]
 
 
 def test_every_admin_route_is_listed(app, org):
     listed = {endpoint for endpoint, *_ in _routes(org)}
     registered = {rule.endpoint for rule in app.url_map.iter_rules()
-                  if rule.endpoint.startswith("admin.")}
+                  if rule.endpoint.startswith(("admin.", "audit."))}
     assert registered == listed
 
 
@@ -67,7 +72,7 @@ def _fresh(data):
     return data
 
 
-@pytest.mark.parametrize("index", range(26))
+@pytest.mark.parametrize("index", range(30))
 def test_admin_route_access(app, org, login, index):
     endpoint, method, path, data, admin_status = _routes(org)[index]
     anonymous = getattr(app.test_client(), method)(path, data=_fresh(data))

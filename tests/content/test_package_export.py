@@ -168,7 +168,7 @@ def test_export_rewrites_links_into_renumbered_files(make_package):
             "---\ntitle: K\n---\n## Baca [A](../07-dasar/05-a.md)\n\n"
             "- [x] [B](03-b.md)\n- [ ] C\n\n> Lihat [A](../07-dasar/05-a.md)\n"
         ),
-        "assets/x.png": b"x",
+        "assets/x.png": b"\x89PNG\r\n\x1a\n",
     })
     pkg = load_package(root)
 

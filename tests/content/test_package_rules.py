@@ -171,17 +171,20 @@ def test_unexpected_files_and_folders(problems):
     assert len(found) == 5
 
 
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(8)
+
+
 def test_hidden_files_readme_and_assets(make_package):
     pkg = load_package(make_package({
         "README.md": "# Tentang kursus ini\n",
         ".gitignore": "*.pyc\n",
         "01-dasar/.DS_Store": b"\0",
         ".git/config": "x",
-        "assets/bagan.png": b"\x89PNG",
-        "assets/dok/panduan.pdf": b"%PDF",
+        "assets/bagan.png": PNG,
+        "assets/dok/panduan.pdf": b"%PDF-1.7",
     }))
 
-    assert pkg.assets == {"assets/bagan.png": b"\x89PNG", "assets/dok/panduan.pdf": b"%PDF"}
+    assert pkg.assets == {"assets/bagan.png": PNG, "assets/dok/panduan.pdf": b"%PDF-1.7"}
 
 
 def test_modules_and_items_are_ordered_by_number_then_name(make_package):
@@ -230,7 +233,7 @@ def test_links_must_stay_inside_the_package_and_exist(problems):
     body = "Baris satu.\n\n![bagan](../assets/ada.png)\n[keluar](../../lain/course.md)\n" \
            "![hilang](../assets/hilang.png)\n[modul](../01-dasar/) [web](https://example.org)\n"
     found = problems({
-        "assets/ada.png": b"png",
+        "assets/ada.png": PNG,
         LESSON: lesson_md(body=body),
         MODULE: "---\ntitle: Dasar\n---\nLihat [ini](tidak-ada.md).\n",
         COURSE: course_md(body="\n\n[keluar](../x.md)\n"),
@@ -260,7 +263,7 @@ Pengantar ![a](../assets/a.png).
 
 > Lihat [e](../assets/e.png).
 """
-    found = problems({QUIZ: quiz, "assets/a.png": b"a"})
+    found = problems({QUIZ: quiz, "assets/a.png": PNG})
 
     assert found == {
         (QUIZ, 7): "missing file: assets/b.png",
@@ -272,7 +275,7 @@ Pengantar ![a](../assets/a.png).
 
 def test_rendered_html_uses_the_link_resolver(make_package):
     root = make_package({
-        "assets/bagan.png": b"png",
+        "assets/bagan.png": PNG,
         LESSON: lesson_md(body="![Bagan](../assets/bagan.png)\n\n[Kuis](02-kuis.quiz.md)\n"),
     })
 

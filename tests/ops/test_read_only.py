@@ -6,6 +6,11 @@ from __future__ import annotations
 import errno
 import io
 import logging
+import re
+import sqlite3
+
+import psycopg
+import pytest
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
@@ -26,6 +31,11 @@ def _refusals(caplog) -> list[logging.LogRecord]:
     return [r for r in caplog.records if r.name == "lms" and r.levelno >= logging.WARNING]
 
 
+def _quiz_token(client, slug: str) -> str:
+    page = client.get(f"/kursus/{slug}/kuis/kuis").get_data(as_text=True)
+    return re.search(r'name="token" value="([^"]+)"', page).group(1)
+
+
 def _count(db, model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 
@@ -38,21 +48,26 @@ def test_pages_read_and_writes_answer_503(read_only_app, db, client, login, make
     assert client.post(f"/kursus/{slug}/daftar").status_code == 302
     reader = signed_in(read_only_app)
 
-    for path in ("/", f"/kursus/{slug}", f"/kursus/{slug}/materi/pengantar", "/profil"):
+    client.post(f"/kursus/{slug}/materi/pengantar/selesai")
+    result = client.post(f"/kursus/{slug}/kuis/kuis", data={"token": _quiz_token(client, slug)})
+    assert result.status_code == 302
+    for path in ("/", "/kursus", f"/kursus/{slug}", f"/kursus/{slug}/materi/pengantar",
+                 f"/kursus/{slug}/materi/lanjutan", f"/kursus/{slug}/kuis/kuis",
+                 result.headers["Location"], "/profil", "/profil/pelatihan-luar/baru"):
         assert reader.get(path).status_code == 200, path
 
     caplog.clear()
-    response = reader.post(f"/kursus/{slug}/materi/pengantar/selesai")
+    response = reader.post(f"/kursus/{slug}/materi/lanjutan/selesai")
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "60"
     page = response.get_data(as_text=True)
     assert READ_ONLY_ID in page and "Traceback" not in page
-    assert _count(db, LessonCompletion) == 0
+    assert _count(db, LessonCompletion) == 1  # only the one made before
     refusals = _refusals(caplog)
     assert len(refusals) == 1 and refusals[0].exc_info is None
     message = refusals[0].getMessage()
     assert "\n" not in message and "read_only" in message
-    assert f"POST /kursus/{slug}/materi/pengantar/selesai" in message
+    assert f"POST /kursus/{slug}/materi/lanjutan/selesai" in message
 
     # The refused write left nothing behind: the next read on the same app still works.
     assert reader.get(f"/kursus/{slug}").status_code == 200
@@ -72,18 +87,20 @@ def test_the_page_is_in_english_when_chosen(read_only_app, client, login, make_u
 def test_api_reads_work_and_a_quiz_attempt_answers_503_json(read_only_app, db, make_user,
                                                             make_course, caplog):
     make_course()
-    token = create_token(db.session, make_user())
+    user = make_user()
+    token = create_token(db.session, user)
     db.session.commit()
     headers = {"Authorization": f"Bearer {token}"}
     api = read_only_app.test_client()
-    assert api.get("/api/v1/courses", headers=headers).status_code == 200
-    assert api.get("/api/v1/quizzes/kursus-uji.kuis", headers=headers).status_code == 200
+    for path in ("/me", "/courses", "/courses/kursus-uji", "/lessons/kursus-uji.pengantar",
+                 "/quizzes/kursus-uji.kuis", "/me/progress", f"/employees/{user.nip}/profile"):
+        assert api.get(f"/api/v1{path}", headers=headers).status_code == 200, path
     caplog.clear()
     response = api.post("/api/v1/quizzes/kursus-uji.kuis/attempts", headers=headers,
                         json={"answers": PASSING_ANSWERS})
     assert response.status_code == 503
     error = response.get_json()["error"]
-    assert error["code"] == "read_only" and READ_ONLY_ID in error["message"]
+    assert error["code"] == "read_only" and "temporarily read-only" in error["message"]
     assert _count(db, Attempt) == 0
     assert len(_refusals(caplog)) == 1
     assert api.get("/api/v1/me/progress", headers=headers).status_code == 200
@@ -122,3 +139,18 @@ def test_only_storage_faults_are_read_only():
     assert storage_fault(OperationalError("SELECT 1", {}, Exception("no such column: x"))) is None
     assert storage_fault(OSError(errno.ENOENT, "No such file")) is None
     assert storage_fault(OSError(errno.EROFS, "Read-only file system")) == "read_only"
+    assert storage_fault(psycopg.errors.ReadOnlySqlTransaction("read-only")) == "read_only"
+    assert storage_fault(psycopg.errors.DiskFull("could not extend file")) == "disk_full"
+    assert storage_fault(psycopg.errors.UndefinedColumn("no column x")) is None
+
+
+def test_a_full_sqlite_database_is_a_disk_full_fault():
+    # SQLite's own "database or disk is full", produced for real by a page limit.
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE t (x BLOB)")
+    conn.execute("PRAGMA max_page_count = 3")
+    with pytest.raises(sqlite3.OperationalError) as caught:
+        conn.execute("INSERT INTO t VALUES (?)", (b"x" * 100_000,))
+    conn.close()
+    assert "database or disk is full" in str(caught.value)
+    assert storage_fault(OperationalError("INSERT", {}, caught.value)) == "disk_full"
