@@ -46,7 +46,8 @@ class ArchiveWriter:
         # Only the owner may read it: the archive holds the secret key and personal data.
         descriptor = os.open(self.partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         self._file = os.fdopen(descriptor, "wb")
-        self._tar = tarfile.open(fileobj=self._file, mode="w:gz")
+        # Level 6 (gzip's own default) instead of tarfile's 9: about as small, much faster.
+        self._tar = tarfile.open(fileobj=self._file, mode="w:gz", compresslevel=6)
 
     def add_file(self, source: Path, name: str) -> None:
         """Add a file that does not change while it is read (a snapshot, an upload)."""
