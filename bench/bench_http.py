@@ -153,15 +153,36 @@ def session_cookie(port: int) -> str:
     return cookie
 
 
-def wrk(url: str, seconds: int, cookie: str | None = None) -> float:
-    """Requests per second of a closed-loop wrk run; exits if any answer was not 2xx/3xx."""
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time so far of a server: its process and its children (Linux)."""
+    pids, total = [pid], 0
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    if children.exists():
+        pids += [int(child) for child in children.read_text().split()]
+    for one in pids:
+        try:
+            fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def wrk(url: str, seconds: int, server_pid: int, cookie: str | None = None) -> tuple[float, float]:
+    """Requests per second of a closed-loop wrk run, and the server's CPU milliseconds per
+    request (less sensitive than throughput to how busy the machine is); exits if any answer
+    was not 2xx/3xx."""
     command = ["wrk", "-t1", "-c8", f"-d{seconds}s", "--timeout", "30s", url]
     if cookie:
         command[1:1] = ["-H", f"Cookie: {cookie}"]
+    cpu = cpu_seconds(server_pid)
     out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    cpu = cpu_seconds(server_pid) - cpu
     if "Non-2xx" in out or "Socket errors" in out:
         sys.exit(f"wrk saw errors on {url}:\n{out}")
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    return rate, cpu * 1000 / max(requests, 1)
 
 
 # A small HTTP/1.1 client over asyncio streams, with keep-alive connections per learner.
@@ -304,36 +325,46 @@ def main() -> None:
             start([sys.executable, __file__, "--bare-server", f"127.0.0.1:{bare_port}",
                    str(workers)], env, bare_port, folder / "bare.log")]
         try:
-            report(args, workers, lms_port, bare_port, tokens)
+            report(args, workers, (lms_port, servers[0].pid), (bare_port, servers[1].pid),
+                   tokens)
         finally:
             for proc in servers:
                 proc.terminate()
                 proc.wait(timeout=30)
 
 
-def report(args, workers: int, lms_port: int, bare_port: int, tokens: list[str]) -> None:
+def report(args, workers: int, lms: tuple[int, int], bare: tuple[int, int],
+           tokens: list[str]) -> None:
     engine = "postgresql" if args.database_url else "sqlite"
+    (lms_port, lms_pid), (bare_port, bare_pid) = lms, bare
     cookie = session_cookie(lms_port)
-    wrk(f"http://127.0.0.1:{bare_port}/bare", 1)  # warm both up
-    wrk(f"http://127.0.0.1:{lms_port}{LESSON}", 1, cookie)
-    bare, lesson = [], []
+    bare_url = f"http://127.0.0.1:{bare_port}/bare"
+    lesson_url = f"http://127.0.0.1:{lms_port}{LESSON}"
+    wrk(bare_url, 3, bare_pid)  # warm both up
+    wrk(lesson_url, 3, lms_pid, cookie)
+    rounds = {"bare route": [], "lesson page": []}
     for _ in range(args.rounds):  # alternate, so a busy moment hits both alike
-        bare.append(wrk(f"http://127.0.0.1:{bare_port}/bare", args.seconds))
-        lesson.append(wrk(f"http://127.0.0.1:{lms_port}{LESSON}", args.seconds, cookie))
-    ratios = [p / b for p, b in zip(lesson, bare)]
+        rounds["bare route"].append(wrk(bare_url, args.seconds, bare_pid))
+        rounds["lesson page"].append(wrk(lesson_url, args.seconds, lms_pid, cookie))
     print(f"engine: {engine}; lms serve with {workers} gevent workers; wrk -t1 -c8, "
           f"{args.rounds} alternating rounds of {args.seconds} s")
-    print(f"bare route    {statistics.median(bare):8.0f} req/s   rounds: "
-          + " ".join(f"{v:.0f}" for v in bare))
-    print(f"lesson page   {statistics.median(lesson):8.0f} req/s   rounds: "
-          + " ".join(f"{v:.0f}" for v in lesson))
-    print(f"lesson page / bare route: {statistics.median(ratios):.3f} (median of the rounds' "
-          f"ratios: {' '.join(f'{r:.3f}' for r in ratios)})")
+    for name, results in rounds.items():
+        print(f"{name:<12} {statistics.median(r for r, _ in results):8.0f} req/s "
+              f"{statistics.median(c for _, c in results):7.2f} ms CPU/request   rounds: "
+              + " ".join(f"{r:.0f}" for r, _ in results))
+    ratios = [p / b for (p, _), (b, _) in zip(rounds["lesson page"], rounds["bare route"])]
+    cpu = [b / p for (_, p), (_, b) in zip(rounds["lesson page"], rounds["bare route"])]
+    print(f"lesson page / bare route: throughput {statistics.median(ratios):.3f} (rounds: "
+          f"{' '.join(f'{r:.3f}' for r in ratios)}); by CPU per request "
+          f"{statistics.median(cpu):.3f}")
 
     path, body = quiz_request(lms_port, tokens)
+    before = cpu_seconds(lms_pid)
     seconds = asyncio.run(one_at_a_time(lms_port, path, body, tokens, args.sequential))
+    cpu_ms = (cpu_seconds(lms_pid) - before) * 1000 / args.sequential
     print(f"quiz submission, one at a time ({args.sequential}): "
-          f"p50 {percentile(seconds, 50):.1f} ms, p95 {percentile(seconds, 95):.1f} ms")
+          f"p50 {percentile(seconds, 50):.1f} ms, p95 {percentile(seconds, 95):.1f} ms, "
+          f"{cpu_ms:.1f} ms CPU each")
     latencies, failures, achieved = asyncio.run(open_loop(
         lms_port, path, body, tokens[1:], args.rate, args.quiz_seconds))
     print(f"quiz submissions at {args.rate:.0f}/s for {args.quiz_seconds:.0f} s from "

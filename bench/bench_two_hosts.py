@@ -4,7 +4,7 @@ Usage:
   .venv/bin/python bench/bench_two_hosts.py [--database-url URL] [--learners 40]
       [--seconds 30] [--kill-after 10] [--workers 2]
 
-Default database: postgresql://postgres@127.0.0.1:5432/test_server_twohosts (created if
+Default database: postgresql://postgres@127.0.0.1:5432/bench_two_hosts (created if
 missing, emptied first: give it a database of its own). Needs nginx (Debian's package); it runs
 as a local instance with its own configuration in a temp folder on a free port.
 
@@ -244,7 +244,7 @@ def compare(learners: list[Learner], plan: list) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--database-url",
-                        default="postgresql://postgres@127.0.0.1:5432/test_server_twohosts")
+                        default="postgresql://postgres@127.0.0.1:5432/bench_two_hosts")
     parser.add_argument("--learners", type=int, default=40)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--kill-after", type=float, default=10)
