@@ -154,3 +154,15 @@ def test_a_full_sqlite_database_is_a_disk_full_fault():
     conn.close()
     assert "database or disk is full" in str(caught.value)
     assert storage_fault(OperationalError("INSERT", {}, caught.value)) == "disk_full"
+
+
+def test_staff_pages_read_on_a_read_only_database(read_only_app, client, login, make_user,
+                                                  make_course, signed_in):
+    make_course()
+    for role, paths in (("manager", ("/atasan/",)), ("trainer", ("/pengajar/",)),
+                        ("admin", ("/admin/", "/admin/pegawai", "/admin/unit"))):
+        client.delete_cookie("session")
+        login(make_user(role))
+        reader = signed_in(read_only_app)
+        for path in paths:
+            assert reader.get(path).status_code == 200, (role, path)
