@@ -14,6 +14,7 @@ commit during the backups against the same writer alone, and the median millisec
 from __future__ import annotations
 
 import argparse
+import shutil
 import statistics
 import sys
 import tempfile
@@ -82,6 +83,15 @@ def writing(app, prefix: str, work) -> tuple[float, Writer]:
 
 
 def main() -> None:
+    """Run the measurement in a scratch folder, removed afterwards (it holds GBs at scale)."""
+    work = Path(tempfile.mkdtemp(prefix="bench-backup-"))
+    try:
+        measure(work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def measure(work: Path) -> None:
     """Build, then time backups under writes, restores and the health check."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--employees", type=int, default=10000)
@@ -91,7 +101,6 @@ def main() -> None:
     args = parser.parse_args()
     if bool(args.database_url) != bool(args.restore_url):
         parser.error("give both --database-url and --restore-url, or neither (SQLite)")
-    work = Path(tempfile.mkdtemp(prefix="bench-backup-"))
     url = args.database_url or f"sqlite:///{work / 'source.db'}"
     app = fresh_app(url, work / "source")
     from flask_migrate import upgrade
