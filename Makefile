@@ -39,8 +39,11 @@ test-deps:
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium chromium-driver; fi; \
 	fi
 
+# The suite runs on every core (pytest-xdist; each worker has its own database):
+# TEST_WORKERS=0 runs it in this one process.
+TEST_WORKERS ?= auto
 test: install test-deps
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) instance

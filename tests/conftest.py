@@ -1,5 +1,7 @@
-"""Shared fixtures: app, client, db, runner and factories. Set LMS_TEST_DATABASE_URL to run
-the suite on PostgreSQL; by default it runs on a temporary SQLite file."""
+"""Shared fixtures: app, client, db, runner and factories. Set LMS_TEST_DATABASE_URL to
+run the suite on PostgreSQL; by default it runs on a temporary SQLite file. Under pytest-xdist
+(``make test`` runs ``-n auto``) every worker has a database of its own: a SQLite file in its
+temporary folder, or ``<name>_gw0``, ``<name>_gw1``… next to the PostgreSQL database named."""
 
 from __future__ import annotations
 
@@ -10,27 +12,52 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from flask import g
-from sqlalchemy import event, text
+from sqlalchemy import create_engine, event, make_url, text
 
 from lms import create_app
+from lms.auth import services as auth_services
 from lms.auth.services import create_user
 from lms.competency.services import seed_framework
-from lms.courses.importer import import_packages
+from lms.courses.importer import import_packages, load_for_import, publish
 from lms.extensions import db as _db
 from lms.org.services import create_unit
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "rahasia-123"
 
+# argon2id at the library's recommended cost (64 MiB, 3 passes, 4 lanes) takes about 0.2 s of CPU
+# per hash, and the suite hashes thousands of passwords: it was most of the suite's time. The
+# tests check what is hashed and verified, not the cost, so they use argon2id's cheapest setting.
+auth_services._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
-    """The test database, migrated once per session from an empty schema."""
+    """This process's test database (empty or migrated by an earlier run of the same worker)."""
     url = os.environ.get("LMS_TEST_DATABASE_URL")
     if not url:
-        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
-    return url
+        # tmp_path_factory's folder is per xdist worker already.
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return _worker_database(url, worker) if worker else url
+
+
+def _worker_database(url: str, worker: str) -> str:
+    """The URL of ``<database>_<worker>`` on the same server, created when missing."""
+    base = make_url(url)
+    target = base.set(database=f"{base.database}_{worker}")
+    server = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as conn:
+            exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                                 {"name": target.database})
+            if not exists:
+                conn.execute(text(f'CREATE DATABASE "{target.database}"'))
+    finally:
+        server.dispose()
+    return target.render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")
@@ -268,13 +295,21 @@ def make_course(db, tmp_path):
     return make
 
 
+_starter_packages: list = []
+
+
 @pytest.fixture
 def starter_courses(db):
-    """Import the three starter courses from courses/."""
-    folders = sorted(p for p in (ROOT / "courses").iterdir() if (p / "course.md").exists())
-    import_packages(db.session, folders)
+    """Import the three starter courses from courses/. They are parsed once per process: into
+    an empty database the packages come out the same every time (version 1, the seeded
+    framework), so later tests only store them."""
+    if not _starter_packages:
+        folders = sorted(p for p in (ROOT / "courses").iterdir() if (p / "course.md").exists())
+        _starter_packages.extend(load_for_import(db.session, folder) for folder in folders)
+    for package in _starter_packages:
+        publish(db.session, package, None)
     db.session.commit()
-    return [p.name for p in folders]
+    return [package.slug for package in _starter_packages]
 
 
 # Answers that pass the small test course's quiz.
