@@ -21,6 +21,7 @@ def create_app(config: dict[str, Any] | None = None, *, web: bool = True) -> Fla
     translations, models): several times faster to start, without views, forms and Alembic."""
     # Imported here, not at the top: ``import lms`` stays light so ``lms --help`` starts fast.
     from lms.extensions import babel, csrf, db, enable_migrations, login_manager
+    from lms.timeutil import timezone_name
 
     app = Flask(
         "lms",
@@ -35,7 +36,7 @@ def create_app(config: dict[str, Any] | None = None, *, web: bool = True) -> Fla
         app.config.update(config)
     _fill_defaults(app)
     db.init_app(app)
-    babel.init_app(app, locale_selector=_select_locale)
+    babel.init_app(app, locale_selector=_select_locale, timezone_selector=timezone_name)
     from lms import models  # noqa: F401  (registers every table on the metadata)
 
     if not web:
@@ -91,6 +92,11 @@ def _fill_defaults(app: Flask) -> None:
         app.config["SECRET_KEY"] = _instance_secret(instance)
     if not app.config.get("UPLOAD_FOLDER"):
         app.config["UPLOAD_FOLDER"] = str(instance / "uploads")
+    # One time zone for everything: pages (Babel) show times in the zone "today" is taken in.
+    from lms.timeutil import zone
+
+    zone(app.config["TIMEZONE"])  # an unknown name stops start-up with one clear line
+    app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
 
 
 def _instance_secret(instance: Path) -> str:

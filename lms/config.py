@@ -19,7 +19,9 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
     "WTF_CSRF_TIME_LIMIT": None,  # token lives as long as the session: learners read slowly
     "BABEL_DEFAULT_LOCALE": "id",
-    "BABEL_DEFAULT_TIMEZONE": "Asia/Jakarta",
+    # The agency's time zone (LMS_TIMEZONE): "today", due dates, JP years and the times pages
+    # show. Asia/Jakarta (WIB); Asia/Makassar (WITA) or Asia/Jayapura (WIT) elsewhere.
+    "TIMEZONE": "Asia/Jakarta",
     "LANGUAGES": ["id", "en"],
     "JP_MINUTES": 45,
     "JP_TARGET_PNS": 20,

@@ -1,4 +1,4 @@
-"""Shared fixtures: app, client, db, runner and factories. Set LMS_TEST_DATABASE_URL to
+"""Shared fixtures: app, client, db, runner, clock and factories. Set LMS_TEST_DATABASE_URL to
 run the suite on PostgreSQL; by default it runs on a temporary SQLite file. Under pytest-xdist
 (``make test`` runs ``-n auto``) every worker has a database of its own: a SQLite file in its
 temporary folder, or ``<name>_gw0``, ``<name>_gw1``… next to the PostgreSQL database named."""
@@ -23,6 +23,7 @@ from lms.competency.services import seed_framework
 from lms.courses.importer import import_packages, load_for_import, publish
 from lms.extensions import db as _db
 from lms.org.services import create_unit
+from tests.clock import CLOCK
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "rahasia-123"
@@ -80,8 +81,17 @@ def _config(url: str, instance: Path) -> dict:
     return {
         "TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test-secret",
         "WTF_CSRF_ENABLED": False, "UPLOAD_FOLDER": str(instance / "uploads"),
-        "SERVER_NAME": None,
+        "SERVER_NAME": None, "TIMEZONE": "Asia/Jakarta",
     }
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    """The clock every test runs on: back at the pinned start instant (ticking from there)
+    before each test; ``clock.set(instant)`` / ``clock.freeze(instant)`` / ``clock.advance()``."""
+    CLOCK.reset()
+    yield CLOCK
+    CLOCK.reset()
 
 
 @pytest.fixture

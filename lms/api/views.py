@@ -83,7 +83,7 @@ def _item(public_id: str, kind: str) -> tuple[CourseVersion, Item]:
 
 
 def _year() -> int:
-    """The ``?year=`` argument (default: this year in Asia/Jakarta), or 400."""
+    """The ``?year=`` argument (default: this year in the agency's time zone), or 400."""
     this_year = local_date(utcnow()).year
     raw = request.args.get("year")
     if raw is None:

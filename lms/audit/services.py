@@ -6,14 +6,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from lms.audit.models import AuditEvent
-from lms.timeutil import LOCAL_TZ, utcnow
+from lms.timeutil import local_to_utc, utcnow
 
 # Every action the trail knows; recording another is a programming error, so a typo cannot
 # silently create an action that no filter lists.
@@ -112,7 +112,7 @@ class AuditPage:
 
 def _local_midnight_utc(day: date) -> datetime:
     """The naive UTC moment the local calendar day begins (timestamps are naive UTC)."""
-    return datetime.combine(day, time.min, tzinfo=LOCAL_TZ).astimezone(UTC).replace(tzinfo=None)
+    return local_to_utc(day, time.min)
 
 
 def _filtered(query, wanted: AuditFilter):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from lms.timeutil import today
+
 
 def N_(message: str) -> str:  # noqa: N802  (the marker pybabel extracts by default)
     """Mark a message for translation without translating it here."""
@@ -26,11 +28,11 @@ def normalise_nip(raw: str, employee_type: str = "PNS") -> str:
         birth = date(int(nip[0:4]), int(nip[4:6]), int(nip[6:8]))
     except ValueError:
         raise NipInvalid(N_("digit 1-8 NIP bukan tanggal lahir yang sah")) from None
-    if not 1900 <= birth.year <= date.today().year:
+    if not 1900 <= birth.year <= today().year:
         raise NipInvalid(N_("digit 1-8 NIP bukan tanggal lahir yang sah"))
     if employee_type == "PNS":
         year, month = int(nip[8:12]), int(nip[12:14])
-        if not (1 <= month <= 12 and birth.year < year <= date.today().year + 1):
+        if not (1 <= month <= 12 and birth.year < year <= today().year + 1):
             raise NipInvalid(N_("digit 9-14 NIP bukan bulan pengangkatan yang sah"))
     if nip[14] not in "12":
         raise NipInvalid(N_("digit 15 NIP (jenis kelamin) harus 1 atau 2"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from typing import BinaryIO
 
 from flask_babel import lazy_gettext as _l
@@ -16,7 +16,7 @@ from lms.competency.models import (Competency, CompetencyEvidence, ExternalTrain
                                    JpLedgerEntry)
 from lms.competency.services import EvidenceAlreadyReviewed, clean_reason, tell_reviewed
 from lms.competency.uploads import Certificate, CertificateRejected, CertificateStore
-from lms.timeutil import LOCAL_TZ, local_date, utcnow
+from lms.timeutil import local_date, local_to_utc, utcnow
 
 # The forms of competency development national systems (Peraturan LAN 10/2018) receive,
 # in two families. The value is what the JP ledger and its exports carry.
@@ -224,7 +224,7 @@ def withdraw_external_training(session: Session, training: ExternalTraining) -> 
 
 def _evidence_time(day: date) -> datetime:
     """Noon of a local calendar day as naive UTC (evidence timestamps are UTC)."""
-    return datetime.combine(day, time(12), LOCAL_TZ).astimezone(UTC).replace(tzinfo=None)
+    return local_to_utc(day, time(12))
 
 
 def review_external_training(session: Session, training: ExternalTraining, reviewer: User,

@@ -37,7 +37,7 @@ _SAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def _year() -> int:
-    """``?tahun=`` when sensible, else this year (Asia/Jakarta)."""
+    """``?tahun=`` when sensible, else this year (agency time zone)."""
     this_year = local_date(utcnow()).year
     year = request.args.get("tahun", this_year, type=int)
     return year if 2000 <= year <= this_year + 1 else this_year
