@@ -14,6 +14,8 @@ ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$", re.IGNORECASE)
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 _DELIMITER = "---"
+# libyaml's loader when PyYAML was built with it: the pure-Python one is most of an import's time.
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass
@@ -53,8 +55,7 @@ def split_front_matter(text: str, file: str, errors: list[ContentError]) -> Fron
     fm = FrontMatter(file, body="\n".join(lines[closing + 1 :]), body_line=closing + 2)
     source = "\n".join(lines[1:closing])
     try:
-        root = yaml.compose(source, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(source)
+        root, data = _parse_yaml(source)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = _file_line(mark.line) if mark else 1
@@ -76,6 +77,26 @@ def split_front_matter(text: str, file: str, errors: list[ContentError]) -> Fron
         fm.values[key] = value_node
     fm.data = {str(k): v for k, v in data.items()}
     return fm
+
+
+def _parse_yaml(source: str) -> tuple[yaml.Node | None, Any]:
+    """One parse: the node tree (for line numbers) and the data built from it."""
+    try:
+        return _compose_and_construct(source, _FAST_LOADER)
+    except yaml.YAMLError:
+        if _FAST_LOADER is yaml.SafeLoader:
+            raise
+    # Authors see the pure-Python parser's messages, whichever loader found the problem.
+    return _compose_and_construct(source, yaml.SafeLoader)
+
+
+def _compose_and_construct(source: str, loader_class: type) -> tuple[yaml.Node | None, Any]:
+    loader = loader_class(source)
+    try:
+        root = loader.get_single_node()
+        return root, (loader.construct_document(root) if root is not None else None)
+    finally:
+        loader.dispose()
 
 
 class FieldReader:

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
 from .assets import asset_problem
 from .archive import PackageFiles, read_package
-from .frontmatter import SLUG_PATTERN, FieldReader, FrontMatter, split_front_matter, trim_markdown
+from .frontmatter import (
+    ID_PATTERN,
+    SLUG_PATTERN,
+    FieldReader,
+    FrontMatter,
+    split_front_matter,
+    trim_markdown,
+)
 from .model import (
     CompetencyRef,
     ContentError,
@@ -69,9 +77,14 @@ def load_package_files(
     *,
     resolve_link: LinkResolver | None = None,
     known_competencies: set[str] | None = None,
+    link_resolver: Callable[[dict[str, str]], LinkResolver] | None = None,
 ) -> CoursePackage:
-    """Load a package already in memory (package-relative path → bytes), as export produces."""
+    """Load a package already in memory (package-relative path → bytes), as export produces.
+    ``link_resolver``, instead of ``resolve_link``, builds the resolver from the package's item
+    ids by file path (links to a lesson become its page's URL) in the same single pass."""
     loader = _Loader(files, resolve_link, known_competencies)
+    if link_resolver is not None:
+        loader.resolve_link = link_resolver(loader.item_ids_by_path())
     package = loader.course(slug)
     if loader.errors:
         raise PackageInvalid(sorted(loader.errors, key=_error_order))
@@ -94,6 +107,19 @@ class _Loader:
         self.errors: list[ContentError] = []
         self.item_ids: dict[str, str] = {}
         self.question_ids: dict[str, str] = {}
+        self.parsed: dict[str, FrontMatter] = {}
+
+    def item_ids_by_path(self) -> dict[str, str]:
+        """Each item file's id (its ``id`` or its slug), read before anything is rendered."""
+        ids = {}
+        for file in self.files:
+            folder, _, name = file.partition("/")
+            match = _ITEM_FILE.match(name)
+            if match and _MODULE_FOLDER.match(folder):
+                value = self.front_matter(file).data.get("id")
+                valid = isinstance(value, str) and ID_PATTERN.match(value)
+                ids[file] = value if valid else match.group(2)
+        return ids
 
     def course(self, slug: str) -> CoursePackage:
         if not SLUG_PATTERN.match(slug):
@@ -253,6 +279,12 @@ class _Loader:
         )
 
     def front_matter(self, file: str) -> FrontMatter:
+        # Parsed once per file, so its errors are reported once however often it is read.
+        if file not in self.parsed:
+            self.parsed[file] = self._parse_front_matter(file)
+        return self.parsed[file]
+
+    def _parse_front_matter(self, file: str) -> FrontMatter:
         data = self.files.get(file)
         if data is None:
             self.error(file, 1, f"missing {file}")

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
+import threading
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +33,13 @@ from lms.content import (
 )
 from lms.content.assets import asset_content_type
 from lms.content.archive import read_package
+from lms.content.render import LinkResolver
 from lms.courses.models import Course, CourseAsset, CourseCompetency, CourseVersion, Item, Module
 from lms.learning.services import complete_due_enrollments
+
+
+# From this many packages on, parsing and rendering (most of an import's time) use every CPU.
+PARALLEL_FROM = 4
 
 
 @dataclass(frozen=True)
@@ -53,47 +63,123 @@ def lesson_url(slug: str, key: str) -> str:
 
 def load_for_import(session: Session, path: str | Path) -> CoursePackage:
     """Parse and validate a package, with links rewritten for the version it would become."""
-    slug, files, errors = read_package(Path(path))
-    if errors:
-        raise PackageInvalid(errors)
-    return load_files_for_import(session, slug, files)
+    return parse_for_import(_read(path), import_context(session))
 
 
 def load_files_for_import(session: Session, slug: str, files: dict[str, bytes]) -> CoursePackage:
     """``load_for_import`` for a package held in memory (an upload or a web draft)."""
-    known = set(session.scalars(select(Competency.code)))
-    draft = load_package_files(slug, files, known_competencies=known)
-    course = session.scalar(select(Course).where(Course.slug == draft.slug))
-    number = (course.current_number if course else 0) + 1
-    keys = {item.path: item.id for item in draft.items()}
+    return parse_for_import((slug, files), import_context(session))
+
+
+@dataclass(frozen=True)
+class ImportContext:
+    """What parsing needs from the database: the framework's codes, each course's next number."""
+
+    known_competencies: frozenset[str]
+    next_numbers: dict[str, int]
+
+    def number(self, slug: str) -> int:
+        """The version number the course ``slug`` gets if this import publishes it."""
+        return self.next_numbers.get(slug, 1)
+
+
+def import_context(session: Session) -> ImportContext:
+    """Read what parsing for import needs from the database, once for all packages."""
+    known = frozenset(session.scalars(select(Competency.code)))
+    numbers = {slug: current + 1 for slug, current in
+               session.execute(select(Course.slug, Course.current_number))}
+    return ImportContext(known, numbers)
+
+
+def _read(path: str | Path) -> tuple[str, dict[str, bytes]]:
+    slug, files, errors = read_package(Path(path))
+    if errors:
+        raise PackageInvalid(errors)
+    return slug, files
+
+
+def parse_for_import(source: tuple[str, dict[str, bytes]],
+                     context: ImportContext) -> CoursePackage:
+    """Parse, validate and render one package (slug, files) in one pass; no database."""
+    slug, files = source
+    return load_package_files(
+        slug, files, known_competencies=set(context.known_competencies),
+        link_resolver=partial(_version_links, slug, context.number(slug)))
+
+
+def _version_links(slug: str, number: int, keys: dict[str, str]) -> LinkResolver:
+    """Links to a lesson go to its page, links to other files to the new version's assets."""
 
     def resolve(target: str) -> str | None:
         if target in keys:
-            return lesson_url(draft.slug, keys[target])
-        return asset_url(draft.slug, number, target)
+            return lesson_url(slug, keys[target])
+        return asset_url(slug, number, target)
 
-    return load_package_files(slug, files, resolve_link=resolve, known_competencies=known)
+    return resolve
+
+
+@dataclass(frozen=True)
+class ParsedPackage:
+    """A package ready to publish, with its content hash (computed where it was parsed)."""
+
+    package: CoursePackage
+    content_hash: str
+
+
+def _parse_path(path: str | Path, context: ImportContext) -> ParsedPackage | list[ContentError]:
+    # Errors come back as a list: a pool process returns them by pickling.
+    try:
+        package = parse_for_import(_read(path), context)
+    except PackageInvalid as exc:
+        return exc.errors
+    return ParsedPackage(package, package_hash(package))
+
+
+def parse_packages(paths: list[str | Path], context: ImportContext,
+                   processes: int | None = None) -> list[ParsedPackage | list[ContentError]]:
+    """Each package parsed, rendered and hashed, or its errors, in order: in a pool of
+    processes (one per CPU by default) when there are at least PARALLEL_FROM packages."""
+    if processes is None:
+        processes = min(len(os.sched_getaffinity(0)), len(paths)) if (
+            len(paths) >= PARALLEL_FROM) else 1
+    if processes <= 1:
+        return [_parse_path(path, context) for path in paths]
+    # A single-threaded caller (`lms import`) forks: the children have everything imported.
+    # With other threads (a web worker, the test runner) a fork would copy their held locks,
+    # so a fork server, which imports the importer once, starts the processes instead.
+    if threading.active_count() == 1:
+        ctx = multiprocessing.get_context("fork")
+    else:
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload([__name__])
+    with ProcessPoolExecutor(processes, mp_context=ctx) as pool:
+        # Chunks keep each process busy without pickling one package per round trip.
+        chunk = max(1, len(paths) // (processes * 4))
+        return list(pool.map(partial(_parse_path, context=context), paths, chunksize=chunk))
 
 
 def import_packages(
-    session: Session, paths: list[str | Path], published_by: User | None = None
+    session: Session, paths: list[str | Path], published_by: User | None = None,
+    processes: int | None = None,
 ) -> list[ImportResult]:
     """Validate every package first; raise PackageInvalid (changing nothing) if any is wrong,
-    else import each as a new course or a new version. Flushes, does not commit."""
-    packages: list[CoursePackage] = []
+    else import each as a new course or a new version. Flushes, does not commit. Packages are
+    parsed in ``processes`` processes (default: see ``parse_packages``)."""
+    packages: list[ParsedPackage] = []
     errors: list[ContentError] = []
-    for path in paths:
-        try:
-            packages.append(load_for_import(session, path))
-        except PackageInvalid as exc:  # name the package, as `lms check` does
+    parsed_all = parse_packages(paths, import_context(session), processes)
+    for path, parsed in zip(paths, parsed_all, strict=True):
+        if isinstance(parsed, list):  # name the package, as `lms check` does
             errors.extend(ContentError(f"{Path(path) / e.file}", e.line, e.message)
-                          for e in exc.errors)
-    slugs = [p.slug for p in packages]
+                          for e in parsed)
+        else:
+            packages.append(parsed)
+    slugs = [p.package.slug for p in packages]
     for slug in {s for s in slugs if slugs.count(s) > 1}:
         errors.append(ContentError("course.md", 1, f"course {slug} is given more than once"))
     if errors:
         raise PackageInvalid(errors)
-    return [publish(session, package, published_by) for package in packages]
+    return [publish(session, p.package, published_by, p.content_hash) for p in packages]
 
 
 def package_hash(package: CoursePackage) -> str:
@@ -104,9 +190,11 @@ def package_hash(package: CoursePackage) -> str:
     return digest.hexdigest()
 
 
-def publish(session: Session, package: CoursePackage, published_by: User | None) -> ImportResult:
-    """Store a validated package as the course's next version (or do nothing if unchanged)."""
-    content_hash = package_hash(package)
+def publish(session: Session, package: CoursePackage, published_by: User | None,
+            content_hash: str | None = None) -> ImportResult:
+    """Store a validated package as the course's next version (or do nothing if unchanged);
+    ``content_hash`` is its ``package_hash`` when the caller has it already."""
+    content_hash = content_hash or package_hash(package)
     course = session.scalar(select(Course).where(Course.slug == package.slug))
     if course is None:
         course = Course(slug=package.slug)
