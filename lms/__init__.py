@@ -62,6 +62,7 @@ def create_app(config: dict[str, Any] | None = None, *, web: bool = True) -> Fla
     from lms.competency import views as competency_views
     from lms.courses import views as course_views
     from lms.errors import register_error_handlers
+    from lms.inputs import register_input_bounds
     from lms.learning import views as learning_views
     from lms.manager import views as manager_views
     from lms.notifications import views as notification_views
@@ -69,6 +70,7 @@ def create_app(config: dict[str, Any] | None = None, *, web: bool = True) -> Fla
     from lms.quizzes import views as quiz_views
     from lms.templating import register_template_helpers
 
+    register_input_bounds(app)  # before the routes: their <int:…> parts use its converter
     for views in (auth_views, course_views, learning_views, quiz_views, competency_views,
                   manager_views, notification_views, authoring_views, admin_views, ops_views,
                   audit_views):

@@ -17,6 +17,7 @@ DEFAULTS: dict[str, Any] = {
     "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * 14,
     "PERMANENT_SESSION_LIFETIME": 60 * 60 * 12,
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+    "JSON_MAX_BYTES": 1024 * 1024,  # largest JSON request body (the API's answers are small)
     "WTF_CSRF_TIME_LIMIT": None,  # token lives as long as the session: learners read slowly
     "BABEL_DEFAULT_LOCALE": "id",
     # The agency's time zone (LMS_TIMEZONE): "today", due dates, JP years and the times pages

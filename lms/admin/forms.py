@@ -14,6 +14,7 @@ from wtforms.validators import AnyOf, DataRequired, Length, Optional
 from lms.auth.models import EMPLOYEE_TYPES, ROLES
 from lms.competency.framework import Problem
 from lms.competency.models import GROUPS
+from lms.inputs import MAX_ID
 from lms.org.models import POSITION_TYPES
 
 ROLE_LABELS = {"learner": _l("Pegawai (peserta)"), "trainer": _l("Pengajar"),
@@ -53,7 +54,13 @@ def _indent(depth: int) -> str:
 
 
 def _optional_int(value):
-    return int(value) if value not in (None, "", "None") else None
+    """A row id or None; a number no row can have is a coercion error (ValueError)."""
+    if value in (None, "", "None"):
+        return None
+    number = int(value) if isinstance(value, int) or len(str(value)) <= 12 else MAX_ID + 1
+    if not 0 < number <= MAX_ID:
+        raise ValueError("not a row id")
+    return number
 
 
 class EmployeeForm(FlaskForm):
@@ -162,12 +169,13 @@ class CompetencyForm(FlaskForm):
     name = StringField(_l("Nama"), filters=[_strip], validators=[_required(), _max(200)])
     group = SelectField(_l("Kelompok"), validate_choice=False, validators=[_one_of(GROUPS)],
                         choices=[SelectChoice(g, GROUP_LABELS[g]) for g in GROUPS])
-    description = TextAreaField(_l("Deskripsi"), filters=[_strip], validators=[Optional()])
-    level_1 = TextAreaField(_l("Level 1"), filters=[_strip], validators=[Optional()])
-    level_2 = TextAreaField(_l("Level 2"), filters=[_strip], validators=[Optional()])
-    level_3 = TextAreaField(_l("Level 3"), filters=[_strip], validators=[Optional()])
-    level_4 = TextAreaField(_l("Level 4"), filters=[_strip], validators=[Optional()])
-    level_5 = TextAreaField(_l("Level 5"), filters=[_strip], validators=[Optional()])
+    description = TextAreaField(_l("Deskripsi"), filters=[_strip],
+                                validators=[Optional(), _max(2000)])
+    level_1 = TextAreaField(_l("Level 1"), filters=[_strip], validators=[Optional(), _max(2000)])
+    level_2 = TextAreaField(_l("Level 2"), filters=[_strip], validators=[Optional(), _max(2000)])
+    level_3 = TextAreaField(_l("Level 3"), filters=[_strip], validators=[Optional(), _max(2000)])
+    level_4 = TextAreaField(_l("Level 4"), filters=[_strip], validators=[Optional(), _max(2000)])
+    level_5 = TextAreaField(_l("Level 5"), filters=[_strip], validators=[Optional(), _max(2000)])
 
 
 class FrameworkImportForm(FlaskForm):

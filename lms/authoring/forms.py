@@ -100,8 +100,8 @@ class FileForm(FlaskForm):
                              choices=_YES_NO)
     f_scoring = SelectField(_l("Cara penilaian"), validators=[Optional()], choices=[
         C("", _l("(bawaan: all-or-nothing)")), C("all-or-nothing"), C("partial")])
-    extra = TextAreaField(_l("Isian lain (YAML)"), validators=[Optional()])
-    body = TextAreaField(_l("Isi (Markdown)"), validators=[Optional()])
+    extra = TextAreaField(_l("Isian lain (YAML)"), validators=[Optional(), Length(max=10_000)])
+    body = TextAreaField(_l("Isi (Markdown)"), validators=[Optional(), Length(max=200_000)])
 
 
 class FeedbackForm(FlaskForm):
@@ -118,5 +118,5 @@ class GiftForm(FlaskForm):
     folder = SelectField(_l("Modul"), validators=[DataRequired()])
     slug = StringField(_l("Slug kuis"), validators=[DataRequired(), Length(max=80)])
     title = StringField(_l("Judul kuis"), validators=[DataRequired(), Length(max=200)])
-    text = TextAreaField(_l("Teks GIFT"), validators=[Optional()])
+    text = TextAreaField(_l("Teks GIFT"), validators=[Optional(), Length(max=200_000)])
     upload = FileField(_l("atau berkas .gift/.txt"))

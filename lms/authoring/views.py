@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -35,6 +35,7 @@ from lms.authoring.stats import quiz_stats as stats_for
 from lms.content import PackageInvalid
 from lms.courses.importer import current_version
 from lms.extensions import db
+from lms.inputs import MAX_ID, query_int
 
 TRAINERS = ("trainer", "admin")
 
@@ -180,8 +181,9 @@ def restore(slug: str, number: int):
 def diff(slug: str):
     """A readable diff of the lessons and quizzes between two versions."""
     found = editable_course(slug)
-    old, new = request.args.get("dari", type=int), request.args.get("ke", type=int)
-    if old is None or new is None:
+    old = query_int("dari", 0, low=1, high=MAX_ID)
+    new = query_int("ke", 0, low=1, high=MAX_ID)
+    if not old or not new:
         abort(400)
     changes = lesson_diff(db.session, found, old, new)
     if changes is None:

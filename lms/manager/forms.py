@@ -18,12 +18,13 @@ class ReviewEvidenceForm(FlaskForm):
 class AssignCourseForm(FlaskForm):
     """Assign a course with a due date to NIPs, a unit or a position."""
 
-    course = StringField(_l("Kursus (slug)"), validators=[DataRequired()])
+    course = StringField(_l("Kursus (slug)"), validators=[DataRequired(), Length(max=100)])
     due_on = DateField(_l("Tenggat"), validators=[DataRequired()])
-    nips = TextAreaField(_l("NIP pegawai (satu per baris)"), validators=[Optional()])
-    unit = StringField(_l("Atau kode unit"), validators=[Optional()])
+    nips = TextAreaField(_l("NIP pegawai (satu per baris)"),
+                         validators=[Optional(), Length(max=50_000)])  # some 2,500 NIPs
+    unit = StringField(_l("Atau kode unit"), validators=[Optional(), Length(max=50)])
     with_subunits = BooleanField(_l("Termasuk sub-unit"))
-    position = StringField(_l("Atau kode jabatan"), validators=[Optional()])
+    position = StringField(_l("Atau kode jabatan"), validators=[Optional(), Length(max=50)])
 
 
 class BulkValidateForm(FlaskForm):
