@@ -18,9 +18,11 @@ from flask import current_app
 from flask.cli import AppGroup, ScriptInfo
 
 from lms.audit.cli import audit as audit_commands
+from lms.auth.cli import token as token_commands
 
 lms_group = AppGroup("lms", help="Kelas ASN administration commands.")
 lms_group.add_command(audit_commands)
+lms_group.add_command(token_commands)
 
 
 def _fail(lines: list[str]) -> None:
@@ -168,7 +170,7 @@ def users_set_password(nip: str, password_stdin: bool) -> None:
     except AdminError as exc:
         _fail([str(exc)])
     db.session.commit()
-    click.echo(f"password of {user.nip} set; their sessions ended")
+    click.echo(f"password of {user.nip} set; their sessions and API tokens ended")
     if not password_stdin:
         click.echo(f"password: {password}")
 
@@ -261,27 +263,6 @@ def framework_import(file: str, dry_run: bool) -> None:
     else:
         db.session.commit()
         click.echo(str(summary))
-
-
-token = AppGroup("token", help="API tokens.")
-lms_group.add_command(token)
-
-
-@token.command("create")
-@click.argument("nip")
-def token_create(nip: str) -> None:
-    """Print a new API token for the user with this NIP."""
-    from lms.auth.models import User
-    from lms.auth.services import create_token
-    from lms.extensions import db
-
-    clean = "".join(ch for ch in nip if ch.isdigit())
-    user = db.session.scalar(db.select(User).where(User.nip == clean))
-    if user is None:
-        _fail([f"no user with NIP {nip}"])
-    value = create_token(db.session, user)
-    db.session.commit()
-    click.echo(value)
 
 
 @lms_group.command("xapi-forward")

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from lms.auth.models import EMPLOYEE_TYPES, ROLES, User
 from lms.auth.nip import NipInvalid, normalise_nip
-from lms.auth.services import disable_user, end_sessions, hash_password
+from lms.auth.services import disable_user, end_access, hash_password
 from lms.competency.framework import N_, Problem
 from lms.competency.models import Competency
 from lms.org.employees import UNUSABLE_PASSWORD, valid_golongan
@@ -180,24 +180,27 @@ def create_employee(session: Session, data: EmployeeData, actor: User,
 
 
 def update_employee(session: Session, user: User, data: EmployeeData, actor: User) -> None:
-    """Change an employee; disabling ends their sessions; admins cannot disable or demote
-    themselves."""
+    """Change an employee; disabling them or changing their role ends their sessions and API
+    tokens; admins cannot disable or demote themselves."""
     values = _check_employee(session, data, user, actor)
     active = values.pop("active")
+    role_changed = values["role"] != user.role
     for key, value in values.items():
         setattr(user, key, value)
     if user.active and not active:
-        disable_user(user)
-    elif active:
+        disable_user(session, user)
+    elif role_changed:
+        end_access(session, user)
+    if active:
         user.active = True
     session.flush()
 
 
 def set_password(session: Session, user: User, password: str, confirm: str) -> None:
-    """Give the employee a new password and end every session they have."""
+    """Give the employee a new password and end every session and API token they have."""
     check_password(password, confirm)
     user.password_hash = hash_password(password)
-    end_sessions(user)
+    end_access(session, user)
     session.flush()
 
 

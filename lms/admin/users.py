@@ -12,8 +12,11 @@ from lms.admin.forms import ROLE_LABELS, EmployeeForm, PasswordForm, attach_erro
 from lms.admin.saving import save_form
 from lms.admin.services import (AdminError, EmployeeData, create_employee, get_employee,
                                 list_employees, set_password, update_employee)
+from lms.auth.forms import TokenForm
 from lms.auth.models import User
 from lms.auth.policy import require_role
+from lms.auth.services import list_tokens
+from lms.auth.token_views import issue_token, withdraw_token
 from lms.extensions import db
 from lms.org.employees import UNUSABLE_PASSWORD
 from lms.org.models import Position, Unit
@@ -43,10 +46,18 @@ def _stored(person: User) -> dict:
             "active": person.active}
 
 
-def _form_page(form: EmployeeForm, person: User | None, password_form=None, status=200):
+def _form_page(form: EmployeeForm, person: User | None, password_form=None, status=200, *,
+               token_form=None, secret=None):
+    tokens = {}
+    if person is not None:
+        tokens = {"tokens": list_tokens(db.session, person), "secret": secret,
+                  "form": token_form or TokenForm(formdata=None),
+                  "create_url": url_for("admin.employee_token_create", nip=person.nip),
+                  "revoke_url": lambda token_id: url_for("admin.employee_token_revoke",
+                                                         nip=person.nip, token_id=token_id)}
     return render_template("admin/employee_form.html", form=form, person=person,
                            password_form=password_form or PasswordForm(),
-                           unusable=UNUSABLE_PASSWORD), status
+                           unusable=UNUSABLE_PASSWORD, tokens=tokens), status
 
 
 def _employee_or_404(nip: str) -> User:
@@ -125,6 +136,32 @@ def employee_password(nip: str):
             db.session.commit()
             if person.id == current_user.id:
                 login_user(person)  # the admin's own sessions elsewhere end, not this one
-            flash(_("Kata sandi baru disimpan; semua sesi pegawai ini telah berakhir."))
+            flash(_("Kata sandi baru disimpan; semua sesi dan token API pegawai ini telah "
+                    "berakhir."))
             return redirect(url_for("admin.employee_edit", nip=person.nip))
     return _form_page(_employee_form(data=_stored(person)), person, form, 422)
+
+
+@bp.post("/pegawai/<nip>/token")
+@require_role("admin")
+def employee_token_create(nip: str):
+    """Create an API token for the employee (e.g. an HR system's account); shown once."""
+    person = _employee_or_404(nip)
+    token_form = TokenForm()
+    if not token_form.validate_on_submit():
+        return _form_page(_employee_form(data=_stored(person)), person, status=422,
+                          token_form=token_form)
+    secret = issue_token(token_form, person)
+    db.session.commit()
+    return _form_page(_employee_form(data=_stored(person)), person, status=201, secret=secret)
+
+
+@bp.post("/pegawai/<nip>/token/<int:token_id>/cabut")
+@require_role("admin")
+def employee_token_revoke(nip: str, token_id: int):
+    """Revoke one of the employee's API tokens."""
+    person = _employee_or_404(nip)
+    withdraw_token(person, token_id)
+    db.session.commit()
+    flash(_("Token dicabut; aplikasi yang memakainya tidak dapat masuk lagi."))
+    return redirect(url_for("admin.employee_edit", nip=person.nip))

@@ -7,6 +7,7 @@ from functools import wraps
 from typing import Any
 
 from flask import g, request
+from sqlalchemy.exc import SQLAlchemyError
 
 from lms.auth.services import user_for_token
 from lms.errors import api_error
@@ -34,10 +35,16 @@ def token_required(view: Callable) -> Callable:
         user = user_for_token(db.session, token) if token else None
         if user is None:
             message = ("a valid API token is required: Authorization: Bearer <token>"
-                       if token is None else "the API token is invalid or its user is disabled")
+                       if token is None else
+                       "the API token is invalid, expired or revoked, or its user is disabled")
             response, status = api_error(401, message, "unauthorized")
             response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
             return response, status
+        if db.session.dirty:  # the token's last use, written at most once a minute
+            try:
+                db.session.commit()
+            except SQLAlchemyError:
+                db.session.rollback()  # a read-only database still answers reads
         g.api_user = user
         return view(*args, **kwargs)
 

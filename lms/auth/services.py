@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from lms.audit.services import record_audit
@@ -17,6 +18,7 @@ from lms.auth.nip import normalise_nip
 from lms.auth.throttle import (ThrottlePolicy, check_throttle, clear_failures, nip_key,
                                record_failure)
 from lms.org.services import get_unit
+from lms.timeutil import utcnow
 
 _hasher = PasswordHasher()  # argon2id with the library's recommended parameters
 
@@ -108,25 +110,74 @@ def end_sessions(user: User) -> None:
     user.session_version += 1
 
 
-def disable_user(user: User) -> None:
-    """Disable the account and end all of its sessions."""
-    user.active = False
+def end_tokens(session: Session, user: User) -> int:
+    """Delete every API token of the user; returns how many there were."""
+    result = session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
+    return result.rowcount or 0
+
+
+def end_access(session: Session, user: User) -> None:
+    """End every session and every API token of the user: after a password or role change,
+    nothing issued before it keeps working."""
     end_sessions(user)
+    end_tokens(session, user)
 
 
-def create_token(session: Session, user: User) -> str:
-    """Create an API token for the user and return it (shown once; only its hash is kept)."""
+def disable_user(session: Session, user: User) -> None:
+    """Disable the account and end all of its sessions and API tokens."""
+    user.active = False
+    end_access(session, user)
+
+
+# Tokens are refreshed at most this often, so an API client does not cost a write per request.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+MAX_TOKEN_NAME = 100
+MAX_TOKEN_DAYS = 3650
+
+
+def create_token(session: Session, user: User, *, name: str = "",
+                 days: int | None = None) -> str:
+    """Create an API token for the user, valid ``days`` days (None: no expiry), and return it:
+    shown once, only its SHA-256 is kept."""
+    name = name.strip()
+    if len(name) > MAX_TOKEN_NAME:
+        raise AccountError(f"the token name has more than {MAX_TOKEN_NAME} characters")
+    if days is not None and not 1 <= days <= MAX_TOKEN_DAYS:
+        raise AccountError(f"a token is valid for 1 to {MAX_TOKEN_DAYS} days")
     token = "lms_" + secrets.token_urlsafe(32)
-    session.add(ApiToken(user=user, token_hash=_token_hash(token)))
+    now = utcnow()
+    session.add(ApiToken(user=user, token_hash=_token_hash(token), name=name, created_at=now,
+                         expires_at=now + timedelta(days=days) if days else None))
     session.flush()
     return token
 
 
+def list_tokens(session: Session, user: User) -> list[ApiToken]:
+    """The user's API tokens, newest first (never their secrets: only hashes are stored)."""
+    return list(session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)
+                                .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
+
+
+def get_token(session: Session, token_id: int) -> ApiToken | None:
+    """The token with this id, or None."""
+    return session.get(ApiToken, token_id)
+
+
+def revoke_token(session: Session, token: ApiToken) -> None:
+    """End one API token at once."""
+    session.delete(token)
+    session.flush()
+
+
 def user_for_token(session: Session, token: str) -> User | None:
-    """The active user owning this bearer token, or None."""
+    """The active user owning this bearer token if it has not expired, or None. Its last use
+    is updated on the token (not flushed) when the stored one is a minute old or more."""
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
-    if row is None or not row.user.active:
+    now = utcnow()
+    if row is None or not row.user.active or (row.expires_at and row.expires_at <= now):
         return None
+    if row.last_used_at is None or now - row.last_used_at >= LAST_USED_RESOLUTION:
+        row.last_used_at = now
     return row.user
 
 

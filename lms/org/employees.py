@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from lms.auth.models import EMPLOYEE_TYPES, ROLES, User
 from lms.auth.nip import NipInvalid, normalise_nip
+from lms.auth.services import end_access
 from lms.org.models import Position, Unit
 
 COLUMNS = ["nip", "name", "employee_type", "unit_code", "unit_name", "parent_unit_code", "role",
@@ -112,6 +113,8 @@ def import_employees_csv(session: Session, stream: TextIO) -> str:
             created += 1
         else:
             updated += 1
+            if user.role != role:  # a role change ends what the old role had opened
+                end_access(session, user)
         user.name, user.employee_type, user.unit, user.role = name, employee_type, units[code], role
         # Empty optional columns leave what an admin set on the web unchanged.
         if position:

@@ -25,6 +25,11 @@ def _routes(org):
           "unit": str(org["a"].id), "active": "y"}, 302),
         ("admin.employee_password", "post", f"/admin/pegawai/{nip}/kata-sandi",
          {"password": "sandi-baru-1", "confirm": "sandi-baru-1"}, 302),
+        ("admin.employee_token_create", "post", f"/admin/pegawai/{nip}/token", {"name": "HR"},
+         201),
+        # A token that does not exist: 404 for the admin, 403 for everyone else.
+        ("admin.employee_token_revoke", "post", f"/admin/pegawai/{nip}/token/999999/cabut", {},
+         404),
         ("admin.units", "get", "/admin/unit", None, 200),
         ("admin.unit_new", "get", "/admin/unit/baru", None, 200),
         ("admin.unit_create", "post", "/admin/unit/baru", {"code": "BARU", "name": "Unit Baru"},
@@ -72,7 +77,7 @@ def _fresh(data):
     return data
 
 
-@pytest.mark.parametrize("index", range(30))
+@pytest.mark.parametrize("index", range(32))
 def test_admin_route_access(app, org, login, index):
     endpoint, method, path, data, admin_status = _routes(org)[index]
     anonymous = getattr(app.test_client(), method)(path, data=_fresh(data))

@@ -49,7 +49,7 @@ def test_token_of_a_disabled_user_is_refused(db, client, make_user, token_for):
     user = make_user()
     token = token_for(user)
     assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200
-    disable_user(user)
+    disable_user(db.session, user)
     db.session.commit()
     response = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
     _assert_error(response, 401, "unauthorized")

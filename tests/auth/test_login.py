@@ -53,7 +53,7 @@ def test_logout_ends_every_session(app, make_user, login):
 def test_disabling_a_user_ends_their_sessions(client, db, make_user, login):
     user = make_user()
     login(user)
-    disable_user(user)
+    disable_user(db.session, user)
     db.session.commit()
     assert client.get("/").status_code == 302
     assert login(user).status_code == 401
