@@ -136,6 +136,7 @@ lms_group.add_command(users)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def users_create(nip, name, role, unit_code, employee_type, password_stdin) -> None:
     """Create a user; the password comes from stdin or is generated and printed."""
+    from lms.audit.services import record_audit
     from lms.auth.nip import NipInvalid
     from lms.auth.services import AccountError, create_user
     from lms.extensions import db
@@ -146,6 +147,8 @@ def users_create(nip, name, role, unit_code, employee_type, password_stdin) -> N
                            password=password, employee_type=employee_type)
     except (AccountError, NipInvalid) as exc:
         _fail([str(exc)])
+    record_audit(db.session, "user.created", target_type="user", target_id=user.nip,
+                 details={"role": role, "unit": unit_code, "via": "cli"})
     db.session.commit()
     click.echo(f"user {user.nip} created")
     if not password_stdin:
@@ -166,7 +169,7 @@ def users_set_password(nip: str, password_stdin: bool) -> None:
     password = (sys.stdin.readline().rstrip("\n") if password_stdin
                 else secrets.token_urlsafe(12))
     try:
-        set_password(db.session, user, password, password)
+        set_password(db.session, user, password, password, via="cli")
     except AdminError as exc:
         _fail([str(exc)])
     db.session.commit()
@@ -201,6 +204,7 @@ def units_create(code, name, parent_code) -> None:
 @click.option("--dry-run", is_flag=True, help="Validate and report without changing anything.")
 def import_employees(file: str, dry_run: bool) -> None:
     """Create or update employees and units from a CSV file (all or nothing)."""
+    from lms.audit.services import record_audit
     from lms.extensions import db
     from lms.org.employees import EmployeeImportError, import_employees_csv
 
@@ -214,6 +218,9 @@ def import_employees(file: str, dry_run: bool) -> None:
         db.session.rollback()
         click.echo(f"dry run: {summary} (nothing changed)")
     else:
+        record_audit(db.session, "employees.imported", target_type="file",
+                     target_id=os.path.basename(file), details={"summary": str(summary),
+                                                                "via": "cli"})
         db.session.commit()
         click.echo(summary)
 
@@ -245,6 +252,7 @@ def framework_export(file: str | None) -> None:
 @click.option("--dry-run", is_flag=True, help="Validate and report without changing anything.")
 def framework_import(file: str, dry_run: bool) -> None:
     """Add or update competencies from a CSV file (all or nothing)."""
+    from lms.audit.services import record_audit
     from lms.competency.framework import FrameworkError, import_framework_csv
     from lms.extensions import db
 
@@ -261,6 +269,9 @@ def framework_import(file: str, dry_run: bool) -> None:
         db.session.rollback()
         click.echo(f"dry run: {summary} (nothing changed)")
     else:
+        record_audit(db.session, "framework.changed", target_type="framework",
+                     details={"change": "imported", "added": summary.added,
+                              "updated": summary.updated, "via": "cli"})
         db.session.commit()
         click.echo(str(summary))
 

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from lms.admin import bp
 from lms.admin.forms import (GROUP_LABELS, CompetencyForm, DeleteForm, FrameworkImportForm,
                              attach_errors, problem_text)
+from lms.audit.web import audit
 from lms.auth.policy import require_role
 from lms.competency.framework import (LEVELS, CompetencyData, FrameworkError,
                                       add_competency, delete_competency, export_framework_csv,
@@ -65,6 +66,8 @@ def competency_create():
             db.session.rollback()
             _attach(form, exc)
         else:
+            audit("framework.changed", target_type="competency", target_id=competency.code,
+                  details={"change": "added", "name": competency.name})
             db.session.commit()
             flash(_("Kompetensi %(code)s ditambahkan.", code=competency.code))
             return redirect(url_for("admin.framework"))
@@ -99,6 +102,8 @@ def competency_update(code: str):
             db.session.rollback()
             _attach(form, exc)
         else:
+            audit("framework.changed", target_type="competency", target_id=competency.code,
+                  details={"change": "updated", "name": competency.name})
             db.session.commit()
             flash(_("Kompetensi %(code)s disimpan.", code=competency.code))
             return redirect(url_for("admin.framework"))
@@ -120,6 +125,8 @@ def competency_delete(code: str):
         for problem in exc.problems:
             flash(problem_text(problem), "error")
         return redirect(url_for("admin.competency_edit", code=code))
+    audit("framework.changed", target_type="competency", target_id=code,
+          details={"change": "deleted"})
     db.session.commit()
     flash(_("Kompetensi %(code)s dihapus.", code=code))
     return redirect(url_for("admin.framework"))
@@ -160,6 +167,8 @@ def framework_import():
         flash(_("Pemeriksaan lolos: %(a)s kompetensi akan ditambahkan, %(u)s diperbarui. "
                 "Belum ada yang disimpan.", a=summary.added, u=summary.updated))
     else:
+        audit("framework.changed", target_type="framework",
+              details={"change": "imported", "added": summary.added, "updated": summary.updated})
         db.session.commit()
         flash(_("%(a)s kompetensi ditambahkan, %(u)s diperbarui.", a=summary.added,
                 u=summary.updated))

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from lms.admin import bp
 from lms.admin.forms import POSITION_TYPE_LABELS, level_field_name, position_form
+from lms.audit.web import audit
 from lms.auth.models import User
 from lms.auth.policy import require_role
 from lms.competency.framework import list_framework
@@ -94,6 +95,9 @@ def _save(position: Position | None):
             db.session.rollback()
             flash(str(exc), "error")
             return _render(form, competencies, position, 422)
+        audit("position.changed", target_type="position", target_id=saved.code,
+              details={"created": position is None, "name": saved.name, "type": saved.type,
+                       "required_levels": required})
         db.session.commit()
         flash(_("Jabatan %(name)s disimpan.", name=saved.name))
         return redirect(url_for("admin.positions"))

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
+from lms.audit.services import record_audit
 from lms.auth.models import EMPLOYEE_TYPES, ROLES, User
 from lms.auth.nip import NipInvalid, normalise_nip
 from lms.auth.services import disable_user, end_access, hash_password
@@ -167,7 +168,7 @@ def check_password(password: str, confirm: str) -> None:
 
 
 def create_employee(session: Session, data: EmployeeData, actor: User,
-                    password: str = "", confirm: str = "") -> User:
+                    password: str = "", confirm: str = "", *, remote: str | None = None) -> User:
     """Create an employee; without a password they cannot sign in until one is set."""
     values = _check_employee(session, data, None, actor)
     if password or confirm:
@@ -176,15 +177,21 @@ def create_employee(session: Session, data: EmployeeData, actor: User,
                 **values)
     session.add(user)
     session.flush()
+    record_audit(session, "user.created", actor=actor, target_type="user", target_id=user.nip,
+                 details={"role": user.role, "unit": user.unit.code}, remote=remote)
     return user
 
 
-def update_employee(session: Session, user: User, data: EmployeeData, actor: User) -> None:
+def update_employee(session: Session, user: User, data: EmployeeData, actor: User, *,
+                    remote: str | None = None) -> None:
     """Change an employee; disabling them or changing their role ends their sessions and API
-    tokens; admins cannot disable or demote themselves."""
+    tokens; admins cannot disable or demote themselves. Role changes, disabling and other
+    changes go to the audit trail."""
     values = _check_employee(session, data, user, actor)
     active = values.pop("active")
     role_changed = values["role"] != user.role
+    before = {key: getattr(user, key) for key in values}
+    was_active, old_nip = user.active, user.nip
     for key, value in values.items():
         setattr(user, key, value)
     if user.active and not active:
@@ -194,14 +201,28 @@ def update_employee(session: Session, user: User, data: EmployeeData, actor: Use
     if active:
         user.active = True
     session.flush()
+    audit = {"actor": actor, "target_type": "user", "target_id": old_nip, "remote": remote}
+    if before["role"] != user.role:
+        record_audit(session, "user.role_changed", **audit,
+                     details={"from": before["role"], "to": user.role})
+    changed = sorted(k for k, v in before.items() if k != "role" and v != getattr(user, k))
+    if changed:
+        record_audit(session, "user.changed", **audit, details={
+            "fields": changed, **({"nip": user.nip} if user.nip != old_nip else {})})
+    if was_active != user.active:
+        record_audit(session, "user.enabled" if user.active else "user.disabled", **audit)
 
 
-def set_password(session: Session, user: User, password: str, confirm: str) -> None:
-    """Give the employee a new password and end every session and API token they have."""
+def set_password(session: Session, user: User, password: str, confirm: str, *,
+                 actor: User | None = None, remote: str | None = None, via: str = "web") -> None:
+    """Give the employee a new password and end every session and API token they have
+    (recorded in the audit trail: ``actor`` None with ``via="cli"`` for the command line)."""
     check_password(password, confirm)
     user.password_hash = hash_password(password)
     end_access(session, user)
     session.flush()
+    record_audit(session, "user.password_changed", actor=actor, target_type="user",
+                 target_id=user.nip, details={"via": via}, remote=remote)
 
 
 # --- units -------------------------------------------------------------------------------

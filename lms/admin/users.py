@@ -89,7 +89,7 @@ def employee_create():
     if form.validate_on_submit():
         saved, person = save_form(form, lambda: create_employee(
             db.session, _data(form), current_user, form.password.data or "",
-            form.confirm.data or ""))
+            form.confirm.data or "", remote=request.remote_addr))
         if saved:
             flash(_("Pegawai %(name)s ditambahkan.", name=person.name))
             return redirect(url_for("admin.employee_edit", nip=person.nip))
@@ -113,7 +113,8 @@ def employee_update(nip: str):
     form = _employee_form()
     if form.validate_on_submit():
         saved, _result = save_form(
-            form, lambda: update_employee(db.session, person, _data(form), current_user))
+            form, lambda: update_employee(db.session, person, _data(form), current_user,
+                                          remote=request.remote_addr))
         if saved:
             flash(_("Data pegawai disimpan."))
             return redirect(url_for("admin.employee_edit", nip=person.nip))
@@ -128,7 +129,8 @@ def employee_password(nip: str):
     form = PasswordForm()
     if form.validate_on_submit():
         try:
-            set_password(db.session, person, form.password.data, form.confirm.data)
+            set_password(db.session, person, form.password.data, form.confirm.data,
+                         actor=current_user, remote=request.remote_addr)
         except AdminError as exc:
             db.session.rollback()
             attach_errors(form, exc.problems)

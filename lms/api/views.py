@@ -12,6 +12,7 @@ from lms.api import bp
 from lms.api import serializers as out
 from lms.api.auth import require_api_role, token_required
 from lms.api.openapi import openapi_document
+from lms.audit.web import audit
 from lms.auth.models import User
 from lms.auth.policy import can_see_employee, can_see_unit
 from lms.competency.services import get_jp, get_profile, jp_target
@@ -324,6 +325,9 @@ def report(code: str):
     if fmt == "json":
         return jsonify(out.report_json(result))
     filename = f"laporan-{_SAFE_FILENAME.sub('-', unit.code)}-{year}.csv"
+    audit("export.personal_data", target_type="unit", target_id=unit.code,
+          details={"file": filename, "via": "api"})
+    db.session.commit()
     return Response(out.report_csv(result), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 

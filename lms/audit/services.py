@@ -27,6 +27,7 @@ ACTIONS = (
     "user.password_changed",
     "user.disabled",
     "user.enabled",
+    "employees.imported",      # a CSV of employees (and units) created or updated
     "token.created",
     "token.revoked",
     "evidence.validated",

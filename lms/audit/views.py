@@ -26,6 +26,7 @@ ACTION_LABELS = {
     "user.password_changed": _l("Kata sandi diubah"),
     "user.disabled": _l("Akun dinonaktifkan"),
     "user.enabled": _l("Akun diaktifkan"),
+    "employees.imported": _l("Pegawai diimpor dari CSV"),
     "token.created": _l("Token API dibuat"),
     "token.revoked": _l("Token API dicabut"),
     "evidence.validated": _l("Bukti kompetensi divalidasi"),

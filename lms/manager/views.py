@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from lms.audit.web import audit
 from lms.auth.policy import can_manage_employee, can_see_unit, require_role
 from lms.competency.external import list_external_trainings
 from lms.competency.forms import KIND_LABELS
@@ -132,6 +133,9 @@ def export(kind: str, fmt: str):
     scope = _SAFE_FILENAME.sub("-", args["unit"] or current_user.unit.code)
     filename = f"{kind}-{scope}-{query.year}.{fmt}"
     headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    audit("export.personal_data", target_type="unit", target_id=scope,
+          details={"file": filename})
+    db.session.commit()
     if fmt == "csv":
         return Response(stream_with_context(iter_csv(header, rows)),
                         mimetype="text/csv", headers=headers)
@@ -170,6 +174,11 @@ def assign():
             except AssignmentError:
                 flash(_("Pilih pegawai (NIP dalam lingkup Anda), unit, atau jabatan."), "error")
             else:
+                audit("assignment.created", target_type="course", target_id=version.course.slug,
+                      details={"employees": count, "due_on": form.due_on.data.isoformat(),
+                               "unit": unit.code if unit else None,
+                               "position": position.code if position else None,
+                               "nips": list(nips[:50])})
                 db.session.commit()
                 flash(ngettext("Kursus ditugaskan kepada %(num)s pegawai.",
                                "Kursus ditugaskan kepada %(num)s pegawai.", count))
