@@ -232,14 +232,19 @@ def _lock_enrollment(
     caller's insert already holds the database's only write lock, which serialises the same
     way; a request that inserted nothing (a retry) relies on the conditional UPDATE in
     ``_record_completion`` for exactly once."""
-    row = session.execute(
-        select(Enrollment, Course.current_number)
-        .join(Course, Course.id == Enrollment.course_id)
+    enrollment = session.scalars(
+        select(Enrollment)
         .where(Enrollment.user_id == user_id, Enrollment.course_id == course_id)
-        .with_for_update(of=Enrollment)
+        .with_for_update()
         .execution_options(populate_existing=True)
     ).one_or_none()
-    return (row[0], row[1]) if row else None
+    if enrollment is None:
+        return None
+    # A statement of its own: after waiting for the lock, PostgreSQL re-reads only the
+    # locked row, so a join in the locking statement would return the course as it was
+    # before the wait (a version published meanwhile would go unseen).
+    current_number = session.scalar(select(Course.current_number).where(Course.id == course_id))
+    return enrollment, current_number
 
 
 def _record_completion(session: Session, enrollment: Enrollment, version: CourseVersion) -> int:
