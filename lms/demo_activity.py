@@ -146,7 +146,8 @@ def seed_activity(session: Session, store: CertificateStore) -> bool:
     slug, unit_code, days = MANDATORY
     assign_course(session, versions[slug].course,
                   AssignmentTarget(unit=get_unit(session, unit_code), with_subunits=True),
-                  today + timedelta(days=days), users[MANAGER], None)
+                  today + timedelta(days=days), users[MANAGER], None,
+                  allow_past=True)  # the demo shows overdue training
     _outside_training(session, users, store, today)
     session.flush()
     return True

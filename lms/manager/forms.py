@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, StringField, TextAreaField
-from wtforms.validators import AnyOf, DataRequired, Length, Optional
+from wtforms import BooleanField, DateField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional
 
 
 class ReviewEvidenceForm(FlaskForm):
@@ -16,15 +16,33 @@ class ReviewEvidenceForm(FlaskForm):
 
 
 class AssignCourseForm(FlaskForm):
-    """Assign a course with a due date to NIPs, a unit or a position."""
+    """Assign a course with a due date to employees picked from a list or pasted as NIPs,
+    and/or to a unit and/or a position (both: the unit's employees in that position). The
+    view checks each choice against the manager's scope and puts the error on its field."""
 
-    course = StringField(_l("Kursus (slug)"), validators=[DataRequired(), Length(max=100)])
-    due_on = DateField(_l("Tenggat"), validators=[DataRequired()])
-    nips = TextAreaField(_l("NIP pegawai (satu per baris)"),
+    course = StringField(_l("Kursus"), validators=[
+        DataRequired(_l("Pilih kursus.")), Length(max=100)])
+    due_on = DateField(_l("Tenggat"), validators=[
+        InputRequired(_l("Isi tenggat dengan tanggal yang benar."))])
+    # Choices come from the scope; the view checks every NIP itself (validate_choice off).
+    employees = SelectMultipleField(_l("Pilih pegawai"), validate_choice=False,
+                                    validators=[Optional()])
+    nips = TextAreaField(_l("Atau tempel NIP (satu per baris)"),
                          validators=[Optional(), Length(max=50_000)])  # some 2,500 NIPs
-    unit = StringField(_l("Atau kode unit"), validators=[Optional(), Length(max=50)])
+    unit = StringField(_l("Unit"), validators=[Optional(), Length(max=50)])
     with_subunits = BooleanField(_l("Termasuk sub-unit"))
-    position = StringField(_l("Atau kode jabatan"), validators=[Optional(), Length(max=50)])
+    position = StringField(_l("Jabatan"), validators=[Optional(), Length(max=50)])
+
+
+class ChangeAssignmentForm(FlaskForm):
+    """Move the due date of, or cancel, a course's assignment for the employees ticked
+    (``nips``) or for everyone in scope due on ``group_due``."""
+
+    action = StringField(validators=[AnyOf(["tenggat", "batal"])])
+    group_due = DateField(validators=[Optional()])
+    nips = SelectMultipleField(validate_choice=False, validators=[Optional()])
+    due_on = DateField(_l("Tenggat baru"), validators=[Optional()])
+    confirm = BooleanField(_l("Ya, batalkan penugasan ini."))
 
 
 class BulkValidateForm(FlaskForm):

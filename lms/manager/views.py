@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flask import (Response, abort, current_app, flash, redirect, render_template, request,
-                   stream_with_context, url_for)
-from flask_babel import gettext as _
-from flask_babel import ngettext
+from flask import Response, abort, current_app, render_template, request, stream_with_context
 from flask_login import current_user
 
 from lms.audit.web import audit
@@ -16,21 +13,23 @@ from lms.competency.external import list_external_trainings
 from lms.competency.forms import KIND_LABELS
 from lms.competency.services import get_jp, get_profile, jp_target, list_ledger
 from lms.courses.services import course_titles
+from lms.learning.views import course_slugs
 from lms.extensions import db
 from lms.manager import bp
 # The other route modules of the blueprint: importing them attaches their routes to ``bp``.
-from lms.manager import external_views, planning, queue_views, review_views  # noqa: F401
-from lms.courses.services import get_current_version, list_published
+from lms.manager import (assignment_views, external_views, planning,  # noqa: F401
+                         queue_views, review_views)
+from lms.courses.services import list_published
+from lms.learning.services import list_enrollments, progress_by_course
 from lms.manager.overdue import OVERDUE_HEADER, iter_overdue_rows
-from lms.planning.services import (AssignmentError, AssignmentTarget, assign_course,
-                                   list_assigned)
-from lms.manager.forms import AssignCourseForm, ReviewEvidenceForm
+from lms.planning.services import list_assigned
+from lms.manager.forms import ReviewEvidenceForm
 from lms.manager.scope import employee_in_scope
 from lms.manager.matrix import iter_matrix_rows, list_competency_codes, matrix_header
 from lms.manager.services import (LEDGER_HEADER, REPORT_HEADER, SORTS, DashboardQuery,
                                   get_dashboard, iter_ledger_rows, iter_report_rows,
                                   list_scope_units)
-from lms.org.services import get_position, get_unit, list_positions, subtree_ids
+from lms.org.services import get_position, get_unit, list_positions
 from lms.reports.exports import iter_csv, xlsx_bytes
 from lms.timeutil import local_date, utcnow
 
@@ -90,14 +89,20 @@ def dashboard():
 @bp.get("/pegawai/<nip>")
 @require_role("manager")
 def employee(nip: str):
-    """An employee's full competency profile, JP and training record, with evidence review."""
+    """An employee's page: profile, JP and training record beside their e-learning courses
+    with progress, mandatory courses with due dates and the items waiting for review."""
     person = employee_in_scope(nip)
     year = _year()
     rows = get_profile(db.session, person)
     assigned = list_assigned(db.session, person)
+    enrollments = {e.course_id: e for e in list_enrollments(db.session, person)}
+    versions = [v for v in list_published(db.session) if v.course_id in enrollments]
     titles = course_titles(db.session, {e.course_id for row in rows for e in row.evidence
                                         if e.course_id is not None}
                            | {a.course_id for a in assigned})
+    slugs = {v.course_id: v.course.slug for v in versions}
+    slugs.update(course_slugs(db.session, {a.course_id for a in assigned} - set(slugs)))
+    trainings = list_external_trainings(db.session, person)
     form = ReviewEvidenceForm()
     return render_template(
         "manager/employee.html", person=person, rows=rows, titles=titles,
@@ -105,8 +110,12 @@ def employee(nip: str):
         ledger=list_ledger(db.session, person, year),
         can_review=can_manage_employee(db.session, current_user, person),
         form=form, review_form=form, kinds=KIND_LABELS,
-        trainings=list_external_trainings(db.session, person),
-        assigned=assigned, today=local_date(utcnow()),
+        trainings=trainings, assigned=assigned, today=local_date(utcnow()),
+        versions=versions, enrollments=enrollments, slugs=slugs,
+        progress=progress_by_course(db.session, person, versions),
+        pending_evidence=[e for row in rows for e in row.evidence
+                          if e.status == "pending" and not e.external_training_id],
+        pending_trainings=[t for t in trainings if t.status == "pending"],
     )
 
 
@@ -141,47 +150,3 @@ def export(kind: str, fmt: str):
                         mimetype="text/csv", headers=headers)
     mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return Response(xlsx_bytes(kind, header, rows), mimetype=mimetype, headers=headers)
-
-
-@bp.route("/penugasan", methods=["GET", "POST"])
-@require_role("manager")
-def assign():
-    """Assign a mandatory course with a due date to employees, a unit or a position."""
-    # The training-needs view links here with ?kursus=SLUG&unit=CODE to prefill the form.
-    form = AssignCourseForm(course=request.args.get("kursus", ""),
-                            unit=request.args.get("unit", ""))
-    if form.validate_on_submit():
-        version = get_current_version(db.session, form.course.data.strip())
-        unit = get_unit(db.session, form.unit.data.strip()) if form.unit.data else None
-        position = (get_position(db.session, form.position.data.strip())
-                    if form.position.data else None)
-        scope = None if current_user.role == "admin" else subtree_ids(db.session,
-                                                                       current_user.unit_id)
-        nips = tuple("".join(ch for ch in line if ch.isdigit())
-                     for line in (form.nips.data or "").splitlines() if line.strip())
-        if version is None:
-            flash(_("Kursus tidak ditemukan."), "error")
-        elif (form.unit.data and (unit is None or not can_see_unit(
-                db.session, current_user, unit.id))) or (form.position.data and not position):
-            abort(404)
-        else:
-            target = AssignmentTarget(nips=nips, unit=unit,
-                                      with_subunits=form.with_subunits.data,
-                                      position_id=position.id if position else None)
-            try:
-                count = assign_course(db.session, version.course, target, form.due_on.data,
-                                      current_user, scope)
-            except AssignmentError:
-                flash(_("Pilih pegawai (NIP dalam lingkup Anda), unit, atau jabatan."), "error")
-            else:
-                audit("assignment.created", target_type="course", target_id=version.course.slug,
-                      details={"employees": count, "due_on": form.due_on.data.isoformat(),
-                               "unit": unit.code if unit else None,
-                               "position": position.code if position else None,
-                               "nips": list(nips[:50])})
-                db.session.commit()
-                flash(ngettext("Kursus ditugaskan kepada %(num)s pegawai.",
-                               "Kursus ditugaskan kepada %(num)s pegawai.", count))
-                return redirect(url_for("manager.assign"))
-    return render_template("manager/assign.html", form=form,
-                           courses=list_published(db.session))

@@ -53,7 +53,7 @@ def test_assignment_is_recorded(db, client, org, login, make_course):
     make_course()
     login(org["manager_a"])
     due = local_date(utcnow()) + timedelta(days=7)
-    client.post("/atasan/penugasan", data={"course": "kursus-uji", "due_on": due.isoformat(),
+    client.post("/atasan/penugasan/baru", data={"course": "kursus-uji", "due_on": due.isoformat(),
                                            "unit": "BID-A"})
     [event] = _events(db, "assignment.created")
     assert event.target_id == "kursus-uji" and event.details["unit"] == "BID-A"

@@ -100,7 +100,7 @@ def test_assigning_a_course_from_the_needs_page(db, client, needs_org, login):
     form = form[:form.index("</form>")]
     fields = dict(re.findall(r'name="(\w+)" value="([^"]*)"', form))
     assert fields["unit"] == "BID-A" and fields["with_subunits"] == "y"
-    response = client.post("/atasan/penugasan", data=fields)
+    response = client.post("/atasan/penugasan/baru", data=fields)
     assert response.status_code == 302
     assert db.session.scalar(select(func.count()).select_from(CourseAssignment)) == 3
 
