@@ -38,6 +38,9 @@ def create_app(config: dict[str, Any] | None = None, *, web: bool = True) -> Fla
     db.init_app(app)
     babel.init_app(app, locale_selector=_select_locale, timezone_selector=timezone_name)
     from lms import models  # noqa: F401  (registers every table on the metadata)
+    from lms.courses.cache import EXTENSION, VersionCache
+
+    app.extensions[EXTENSION] = VersionCache(app.config["VERSION_CACHE_MB"] * 1024 * 1024)
 
     if not web:
         return app

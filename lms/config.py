@@ -32,6 +32,7 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_WINDOW_SECONDS": 6 * 60 * 60,  # how long a failure counts
     "LOGIN_MAX_DELAY_SECONDS": 15 * 60,  # the wait doubles per failure up to this
     "QUIZ_TIME_GRACE_SECONDS": 60,
+    "VERSION_CACHE_MB": 64,  # published course versions kept in memory per server process
     "TOKEN_DEFAULT_DAYS": 365,  # validity of a new API token when no --expires is given
     "AUDIT_RETENTION_DAYS": 730,  # `lms audit prune` deletes older audit events; 0 keeps all
     "UPLOAD_FOLDER": None,  # default: instance/uploads

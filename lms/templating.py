@@ -3,35 +3,62 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import Select, literal, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from lms.auth.policy import can
-from lms.extensions import db
+from lms.auth.models import User
+from lms.auth.policy import can, session_user, user_statement
+from lms.extensions import db, login_manager
 from lms.manager.queue import queue_count_clause
 from lms.notifications.services import unread_count_clause
 from lms.timeutil import local_date, utcnow
 
 
+@cache
+def _user_with_unread() -> Select:
+    return user_statement(unread_count_clause(User.id))
+
+
+def load_user_for_pages(identity: str) -> User | None:
+    """Flask-Login's user loader for the site: the session's user and the unread count the
+    navigation shows, in one query (a learner's page needs no other for the navigation)."""
+    row = session_user(identity, _user_with_unread())
+    if row is None:
+        return None
+    if has_request_context():
+        request._nav_unread = int(row[1] or 0)  # type: ignore[attr-defined]
+    return row[0]
+
+
 def nav_counts() -> tuple[int, int]:
-    """(items waiting in the user's queue, unread notifications) for the navigation: one
-    query per request, run on first use; (0, 0) for visitors or when the database fails
-    (the error page must still render)."""
+    """(items waiting in the user's queue, unread notifications) for the navigation: the
+    unread count comes with the user (``load_user_for_pages``), a manager's queue in one more
+    query on first use; (0, 0) for visitors or when the database fails (the error page must
+    still render)."""
     # Kept on the request, not on ``g``: an app context (and its ``g``) may outlive a request.
     cached = getattr(request, "_nav_counts", None)
     if cached is not None:
         return cached
     counts = (0, 0)
     if current_user.is_authenticated:
+        unread = getattr(request, "_nav_unread", None)  # read with the user (the loader)
         try:
-            queue, unread = db.session.execute(select(
-                queue_count_clause(current_user, local_date(utcnow())),
-                unread_count_clause(current_user))).one()
-            counts = (int(queue or 0), int(unread or 0))
+            if current_user.has_role("manager"):
+                queue, unread = db.session.execute(select(
+                    queue_count_clause(current_user, local_date(utcnow())),
+                    unread_count_clause(current_user.id) if unread is None
+                    else literal(unread))).one()
+                counts = (int(queue or 0), int(unread or 0))
+            elif unread is not None:
+                counts = (0, unread)
+            else:
+                counts = (0, int(db.session.scalar(
+                    select(unread_count_clause(current_user.id))) or 0))
         except SQLAlchemyError:
             pass
     request._nav_counts = counts  # type: ignore[attr-defined]
@@ -44,6 +71,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = (
         lambda d: format_datetime(d, "medium") if isinstance(d, datetime) else "")
     app.jinja_env.globals["can"] = can
+    login_manager.user_loader(load_user_for_pages)
     app.jinja_env.globals["nav_counts"] = nav_counts
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.trim_blocks = True

@@ -18,15 +18,17 @@ from lms.auth.policy import can_see_employee, can_see_unit
 from lms.competency.services import get_jp, get_profile, jp_target
 from lms.courses.importer import quiz_from_item
 from lms.courses.models import CourseVersion, Item
-from lms.courses.services import get_current_version, get_item, list_published
+from lms.courses.services import find_item, get_current_version, list_published
 from lms.errors import api_error
 from lms.extensions import db
+from lms.learning.models import Enrollment
 from lms.learning.services import (
     PrerequisitesMissing,
     complete_course_if_done,
     complete_lesson,
     enrol,
-    get_progress,
+    get_done_keys,
+    get_learner_course,
     list_enrollments,
     progress_by_course,
 )
@@ -77,10 +79,20 @@ def _item(public_id: str, kind: str) -> tuple[CourseVersion, Item]:
     """The current version and the lesson or quiz of a public id ``<slug>.<key>``, or 404."""
     slug, dot, key = public_id.partition(".")
     version = get_current_version(db.session, slug) if dot and slug and key else None
-    item = get_item(db.session, version, key) if version else None
+    item = find_item(version, key) if version else None
     if item is None or item.kind != kind:
         raise ApiProblem(404, f"{kind} {public_id} does not exist", "not_found")
     return version, item
+
+
+def _learner_item(public_id: str, kind: str) -> tuple[CourseVersion, Item, Enrollment | None]:
+    """Like ``_item``, with the caller's enrolment read in the same query."""
+    slug, dot, key = public_id.partition(".")
+    found = get_learner_course(db.session, g.api_user, slug) if dot and slug and key else None
+    item = find_item(found[0], key) if found else None
+    if item is None or item.kind != kind:
+        raise ApiProblem(404, f"{kind} {public_id} does not exist", "not_found")
+    return found[0], item, found[1]
 
 
 def _year() -> int:
@@ -140,7 +152,7 @@ def enrol_course(slug: str):
 def lesson(lesson_id: str):
     """A lesson's HTML and whether the caller marked it done."""
     version, item = _item(lesson_id, "lesson")
-    done = item.key in get_progress(db.session, g.api_user, version).done
+    done = item.key in get_done_keys(db.session, g.api_user, version.course_id)
     return jsonify(out.lesson_json(version, item, done))
 
 
@@ -168,7 +180,7 @@ def quiz(quiz_id: str):
     if definition.time_limit_minutes:
         start = get_open_start(db.session, g.api_user, version.course_id, item.key)
         if start is not None and start.version_id != version.id:
-            version, item = start.version, get_item(db.session, start.version, item.key)
+            version, item = start.version, find_item(start.version, item.key)
             definition = quiz_from_item(item)
     status = get_status(db.session, g.api_user, version.course_id, definition)
     body = out.quiz_json(version, definition, status)
@@ -197,7 +209,7 @@ def start(quiz_id: str):
         raise ApiProblem(409, "no attempts are left for this quiz", "no_attempts_left") from None
     db.session.commit()
     if opened.version_id != version.id:
-        definition = quiz_from_item(get_item(db.session, opened.version, item.key) or item)
+        definition = quiz_from_item(find_item(opened.version, item.key) or item)
     return jsonify(out.start_json(opened, definition)), 201
 
 
@@ -207,7 +219,7 @@ def attempt(quiz_id: str):
     """Grade an attempt against the version it was started on (else the current one); a
     timed quiz needs the ``start_token`` of an open start within its limit. A repeated
     Idempotency-Key returns the first attempt and creates nothing."""
-    version, item = _item(quiz_id, "quiz")
+    version, item, enrollment = _learner_item(quiz_id, "quiz")
     key = request.headers.get("Idempotency-Key")
     if key is not None and not 0 < len(key.strip()) <= MAX_IDEMPOTENCY_KEY:
         raise ApiProblem(400, f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} characters",
@@ -217,7 +229,8 @@ def attempt(quiz_id: str):
     try:
         start = find_start(db.session, user, version.course_id, item.key, token) \
             if token is not None else None
-        enrol(db.session, user, version)
+        if enrollment is None:
+            enrol(db.session, user, version)
         result = submit_attempt(
             db.session, user, *_started_on(start, version, item), answers,
             idempotency_key=key and key.strip(), start=start,
@@ -245,8 +258,7 @@ def attempt(quiz_id: str):
                          "accepted", "time_expired") from None
     db.session.commit()
     # A repeated key may name an attempt made on an earlier version: explain with that one.
-    graded_item = item if result.version_id == version.id else get_item(
-        db.session, result.version, item.key)
+    graded_item = item if result.version_id == version.id else find_item(result.version, item.key)
     return jsonify(out.attempt_json(result, quiz_from_item(graded_item or item))), 201
 
 
@@ -255,7 +267,7 @@ def _started_on(start: QuizStart | None, version: CourseVersion, item: Item
     """The version an attempt is graded on: the one it was started on, else the current one."""
     if start is None or start.version_id == version.id:
         return version, item
-    return start.version, get_item(db.session, start.version, item.key) or item
+    return start.version, find_item(start.version, item.key) or item
 
 
 def _answers_from_body() -> tuple[dict[str, Any], str | None]:

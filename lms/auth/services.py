@@ -10,7 +10,7 @@ from functools import cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from lms.audit.services import record_audit
 from lms.auth.models import EMPLOYEE_TYPES, ROLES, ApiToken, User
@@ -172,7 +172,8 @@ def revoke_token(session: Session, token: ApiToken) -> None:
 def user_for_token(session: Session, token: str) -> User | None:
     """The active user owning this bearer token if it has not expired, or None. Its last use
     is updated on the token (not flushed) when the stored one is a minute old or more."""
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token))
+                         .options(joinedload(ApiToken.user)))
     now = utcnow()
     if row is None or not row.user.active or (row.expires_at and row.expires_at <= now):
         return None

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import and_, or_, select
+from functools import cache
+
+from sqlalchemy import Select, and_, bindparam, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from lms.courses.models import Course, CourseAsset, CourseVersion, Item, Module
+from lms.courses.cache import version_cache
+from lms.courses.models import Course, CourseAsset, CourseVersion, Item
 
 
-def _current_join():
+def current_version_join():
+    """The join condition of a course and its current version."""
     return and_(CourseVersion.course_id == Course.id, CourseVersion.number == Course.current_number)
 
 
@@ -16,7 +20,7 @@ def list_published(session: Session, search: str = "") -> list[CourseVersion]:
     """Current versions of all published courses, optionally filtered by a search text."""
     query = (
         select(CourseVersion)
-        .join(Course, _current_join())
+        .join(Course, current_version_join())
         .options(selectinload(CourseVersion.competencies), selectinload(CourseVersion.course))
         .order_by(CourseVersion.title)
     )
@@ -29,29 +33,38 @@ def list_published(session: Session, search: str = "") -> list[CourseVersion]:
 
 
 def get_current_version(session: Session, slug: str) -> CourseVersion | None:
-    """The current version of the course with this slug, modules and items loaded."""
-    return session.scalar(
-        select(CourseVersion)
-        .join(Course, _current_join())
-        .where(Course.slug == slug)
-        .options(selectinload(CourseVersion.modules).selectinload(Module.items),
-                 selectinload(CourseVersion.competencies))
-    )
+    """The current version of the course with this slug, complete (from the version cache:
+    one small query when it is cached)."""
+    row = session.execute(_current_version_id(), {"slug": slug}).one_or_none()
+    return version_cache().get(session, *row) if row else None
+
+
+@cache
+def _current_version_id() -> Select:
+    # Built once: building a statement costs about as much as running it.
+    return (select(CourseVersion.id, CourseVersion.package_hash)
+            .join(Course, current_version_join()).where(Course.slug == bindparam("slug")))
 
 
 def get_version(session: Session, course_id: int, number: int) -> CourseVersion | None:
-    """A specific version of a course, modules and items loaded."""
-    return session.scalar(
-        select(CourseVersion).where(CourseVersion.course_id == course_id,
-                                    CourseVersion.number == number)
-        .options(selectinload(CourseVersion.modules).selectinload(Module.items),
-                 selectinload(CourseVersion.competencies))
-    )
+    """A specific version of a course, complete (from the version cache)."""
+    row = session.execute(
+        select(CourseVersion.id, CourseVersion.package_hash)
+        .where(CourseVersion.course_id == course_id, CourseVersion.number == number)
+    ).one_or_none()
+    return version_cache().get(session, *row) if row else None
 
 
-def get_item(session: Session, version: CourseVersion, key: str) -> Item | None:
-    """The lesson or quiz with this stable key in a version."""
-    return session.scalar(select(Item).where(Item.version_id == version.id, Item.key == key))
+def get_version_by_id(session: Session, version_id: int) -> CourseVersion | None:
+    """A version by its id, complete (from the version cache)."""
+    package_hash = session.scalar(
+        select(CourseVersion.package_hash).where(CourseVersion.id == version_id))
+    return version_cache().get(session, version_id, package_hash) if package_hash else None
+
+
+def find_item(version: CourseVersion, key: str) -> Item | None:
+    """The lesson or quiz with this stable key in a complete version (no query)."""
+    return next((item for item in ordered_items(version) if item.key == key), None)
 
 
 def ordered_items(version: CourseVersion) -> list[Item]:
@@ -74,6 +87,6 @@ def course_titles(session: Session, course_ids: set[int]) -> dict[int, str]:
     if not course_ids:
         return {}
     return dict(session.execute(
-        select(Course.id, CourseVersion.title).join(CourseVersion, _current_join())
+        select(Course.id, CourseVersion.title).join(CourseVersion, current_version_join())
         .where(Course.id.in_(course_ids))
     ).all())

@@ -15,10 +15,10 @@ from lms.extensions import db
 from lms.learning.services import (
     PrerequisitesMissing,
     enrol,
-    get_enrollment,
-    get_progress,
+    get_learner_course,
     missing_prerequisites,
     progress_by_course,
+    progress_of,
 )
 
 
@@ -37,13 +37,14 @@ def catalog():
 @login_required
 def course(slug: str):
     """A course: description, modules and items, requirements, continue link."""
-    version = get_current_version(db.session, slug) or abort(404)
-    enrollment = get_enrollment(db.session, current_user, version.course_id)
-    progress = get_progress(db.session, current_user, version)
+    version, enrollment = get_learner_course(db.session, current_user, slug) or abort(404)
+    progress = progress_of(db.session, current_user, version, enrollment)
     items = ordered_items(version)
     resume = _resume_item(items, progress.done, enrollment.last_item_key if enrollment else None)
-    feedback = get_feedback(db.session, current_user, version.course_id)
-    feedback_form = FeedbackForm(obj=feedback) if progress.completed_at else None
+    feedback = feedback_form = None
+    if progress.completed_at:  # only who completed the course may rate it
+        feedback = get_feedback(db.session, current_user, version.course_id)
+        feedback_form = FeedbackForm(obj=feedback)
     return render_template(
         "courses/course.html", version=version, enrollment=enrollment, progress=progress,
         resume=resume, items=items,

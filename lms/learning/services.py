@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
-from sqlalchemy import func, select, update
+from sqlalchemy import CompoundSelect, Select, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from lms.auth.models import User
 from lms.competency.models import CompetencyEvidence, JpLedgerEntry
+from lms.courses.cache import version_cache
 from lms.courses.models import Course, CourseVersion, Item
-from lms.courses.services import get_version, ordered_items
+from lms.courses.services import current_version_join, get_version, ordered_items
 from lms.learning.models import Enrollment, LessonCompletion
 from lms.quizzes.models import Attempt
 from lms.timeutil import local_date, utcnow
@@ -53,6 +55,28 @@ def get_enrollment(session: Session, user: User, course_id: int) -> Enrollment |
     return session.scalar(
         select(Enrollment).where(Enrollment.user_id == user.id, Enrollment.course_id == course_id)
     )
+
+
+@cache
+def _learner_course() -> Select:
+    # Built once (building a statement costs about as much as running it): bound slug, user.
+    return (select(CourseVersion.id, CourseVersion.package_hash, Enrollment)
+            .select_from(Course).join(CourseVersion, current_version_join())
+            .outerjoin(Enrollment, (Enrollment.course_id == Course.id)
+                       & (Enrollment.user_id == bindparam("user_id")))
+            .where(Course.slug == bindparam("slug")))
+
+
+def get_learner_course(
+    session: Session, user: User, slug: str
+) -> tuple[CourseVersion, Enrollment | None] | None:
+    """The course's current version (complete, from the version cache) and the learner's
+    enrolment in it, in one query; None when no such course is published."""
+    row = session.execute(_learner_course(), {"user_id": user.id, "slug": slug}).one_or_none()
+    if row is None:
+        return None
+    version = version_cache().get(session, row[0], row[1])
+    return (version, row[2]) if version else None
 
 
 def missing_prerequisites(session: Session, user: User, version: CourseVersion) -> list[str]:
@@ -122,10 +146,20 @@ def complete_lesson(session: Session, user: User, version: CourseVersion, item: 
 
 def get_progress(session: Session, user: User, version: CourseVersion) -> Progress:
     """Progress of the learner through a loaded version (two queries)."""
+    return progress_of(session, user, version, get_enrollment(session, user, version.course_id))
+
+
+def progress_of(session: Session, user: User, version: CourseVersion,
+                enrollment: Enrollment | None) -> Progress:
+    """Progress, given the learner's enrolment read already (one query)."""
     required = tuple(i.key for i in ordered_items(version) if i.required)
-    done = _done_keys(session, user.id, [version.course_id]).get(version.course_id, set())
-    enrollment = get_enrollment(session, user, version.course_id)
-    return Progress(frozenset(done), required, enrollment.completed_at if enrollment else None)
+    return Progress(frozenset(get_done_keys(session, user, version.course_id)), required,
+                    enrollment.completed_at if enrollment else None)
+
+
+def get_done_keys(session: Session, user: User, course_id: int) -> set[str]:
+    """Keys of the lessons the learner marked done and the quizzes passed (one query)."""
+    return _done_keys(session, user.id, [course_id]).get(course_id, set())
 
 
 def progress_by_course(
@@ -154,13 +188,21 @@ def progress_by_course(
     }
 
 
-def _done_keys(session: Session, user_id: int, course_ids: list[int]) -> dict[int, set[str]]:
-    done: dict[int, set[str]] = {}
+@cache
+def _done_keys_statement() -> CompoundSelect:
+    user_id, course_ids = bindparam("user_id"), bindparam("course_ids", expanding=True)
     lessons = select(LessonCompletion.course_id, LessonCompletion.lesson_key).where(
         LessonCompletion.user_id == user_id, LessonCompletion.course_id.in_(course_ids))
     quizzes = select(Attempt.course_id, Attempt.quiz_key).where(
         Attempt.user_id == user_id, Attempt.course_id.in_(course_ids), Attempt.passed.is_(True))
-    for course_id, key in session.execute(lessons.union(quizzes)):
+    return lessons.union(quizzes)
+
+
+def _done_keys(session: Session, user_id: int, course_ids: list[int]) -> dict[int, set[str]]:
+    done: dict[int, set[str]] = {}
+    rows = session.execute(_done_keys_statement(),
+                           {"user_id": user_id, "course_ids": list(course_ids)})
+    for course_id, key in rows:
         done.setdefault(course_id, set()).add(key)
     return done
 

@@ -18,10 +18,10 @@ from lms.timeutil import local_date, utcnow
 from lms.learning.services import (
     PrerequisitesMissing,
     complete_lesson,
-    get_enrollment,
-    get_progress,
+    get_learner_course,
     list_enrollments,
     progress_by_course,
+    progress_of,
     record_visit,
 )
 
@@ -55,7 +55,7 @@ def dashboard():
 @login_required
 def item(slug: str, key: str):
     """A lesson page with previous/next and "mark as done"; quizzes have their own page."""
-    version = get_current_version(db.session, slug) or abort(404)
+    version, enrollment = get_learner_course(db.session, current_user, slug) or abort(404)
     items = ordered_items(version)
     index = next((n for n, i in enumerate(items) if i.key == key), None)
     if index is None:
@@ -63,11 +63,10 @@ def item(slug: str, key: str):
     current = items[index]
     if current.kind == "quiz":
         return redirect(url_for("quizzes.take", slug=slug, key=key))
-    enrollment = get_enrollment(db.session, current_user, version.course_id)
     if enrollment and enrollment.last_item_key != key:  # re-reading a lesson writes nothing
         with unless_read_only(db.session, "resume position"):
             record_visit(db.session, enrollment, key)
-    progress = get_progress(db.session, current_user, version)
+    progress = progress_of(db.session, current_user, version, enrollment)
     return render_template(
         "learning/lesson.html", version=version, lesson=current, progress=progress,
         previous=items[index - 1] if index > 0 else None,

@@ -37,10 +37,11 @@ def notify(session: Session, user: User, kind: str, key: str, params: dict[str, 
     return session.execute(statement).scalar() is not None
 
 
-def unread_count_clause(user: User):
-    """A scalar subquery counting the user's unread notifications (for the navigation)."""
+def unread_count_clause(user_id: Any):
+    """A scalar subquery counting a user's unread notifications (for the navigation);
+    ``user_id`` is an id or a column to correlate with (``User.id``)."""
     return (select(func.count()).select_from(Notification)
-            .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+            .where(Notification.user_id == user_id, Notification.read_at.is_(None))
             .scalar_subquery().label("unread"))
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, cast, func, select
+from sqlalchemy import Integer, cast, func, null, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -46,6 +46,15 @@ def get_status(session: Session, user: User, course_id: int, quiz: Quiz) -> Quiz
     ).one()
     left = None if quiz.max_attempts == 0 else max(quiz.max_attempts - used, 0)
     return QuizStatus(used, left, bool(passed), best)
+
+
+def summarize(attempts: list[Attempt], quiz: Quiz) -> QuizStatus:
+    """The status that ``get_status`` would read, from the learner's attempts in hand."""
+    used = len(attempts)
+    scores = [a.score for a in attempts]
+    left = None if quiz.max_attempts == 0 else max(quiz.max_attempts - used, 0)
+    return QuizStatus(used, left, any(a.passed for a in attempts),
+                      max(scores) if scores else None)
 
 
 def list_attempts(session: Session, user: User, course_id: int, quiz_key: str) -> list[Attempt]:
@@ -98,6 +107,7 @@ def submit_attempt(
     started_at: datetime | None = None,
     start: QuizStart | None = None,
     grace_seconds: int = 60,
+    quiz: Quiz | None = None,
 ) -> Attempt:
     """Grade and store an attempt against ``version`` (the one it was started on).
 
@@ -106,11 +116,10 @@ def submit_attempt(
     closed once. The attempt number is unique per learner and quiz, so concurrent submissions
     cannot exceed ``max_attempts``: the loser of a race retries with fresh counts and is
     refused when nothing is left."""
-    if idempotency_key:
-        existing = _by_key(session, user, idempotency_key)
-        if existing:
-            return existing
-    quiz = quiz_from_item(item)
+    quiz = quiz or quiz_from_item(item)
+    used, existing = _used_or_retried(session, user, version, item, idempotency_key)
+    if existing is not None:
+        return existing
     clean = validate_answers(quiz, answers)
     now = utcnow()
     started = start.started_at if start is not None else (started_at or now)
@@ -124,11 +133,10 @@ def submit_attempt(
     total = quiz.total_points or 1
     score = round(100 * earned / total, 1)
     for _try in range(5):
-        used = session.scalar(
-            select(func.coalesce(func.max(Attempt.number), 0))
-            .where(Attempt.user_id == user.id, Attempt.course_id == version.course_id,
-                   Attempt.quiz_key == item.key)
-        )
+        if _try:  # another request took this number or this key: re-read
+            used, existing = _used_or_retried(session, user, version, item, idempotency_key)
+            if existing is not None:
+                return existing
         if quiz.max_attempts and used >= quiz.max_attempts:
             raise AttemptLimitReached()
         attempt = Attempt(
@@ -142,11 +150,6 @@ def submit_attempt(
             with session.begin_nested():
                 session.add(attempt)
         except IntegrityError:
-            # Another request took this number or this key: re-read and try again.
-            if idempotency_key:
-                existing = _by_key(session, user, idempotency_key)
-                if existing:
-                    return existing
             continue
         record(session, user_id=user.id, verb="passed" if attempt.passed else "failed",
                activity_type="assessment", activity_id=f"{version.course.slug}.{item.key}",
@@ -160,6 +163,16 @@ def _xapi_result(score: float, passed: bool) -> dict[str, Any]:
             "success": passed, "completion": True}
 
 
-def _by_key(session: Session, user: User, key: str) -> Attempt | None:
-    return session.scalar(
-        select(Attempt).where(Attempt.user_id == user.id, Attempt.idempotency_key == key))
+def _used_or_retried(session: Session, user: User, version: CourseVersion, item: Item,
+                     key: str | None) -> tuple[int, Attempt | None]:
+    """In one query, the attempts used so far and, when ``key`` was sent before, the
+    attempt it made (then the caller returns that one)."""
+    same_key = (select(Attempt.id).where(Attempt.user_id == user.id,
+                                         Attempt.idempotency_key == key).scalar_subquery()
+                if key else null())
+    used, existing_id = session.execute(
+        select(func.coalesce(func.max(Attempt.number), 0), same_key)
+        .where(Attempt.user_id == user.id, Attempt.course_id == version.course_id,
+               Attempt.quiz_key == item.key)
+    ).one()
+    return used, session.get(Attempt, existing_id) if existing_id is not None else None

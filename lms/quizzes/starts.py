@@ -15,7 +15,7 @@ from lms.auth.models import User
 from lms.content import Quiz
 from lms.courses.importer import quiz_from_item
 from lms.courses.models import CourseVersion, Item
-from lms.courses.services import get_item
+from lms.courses.services import find_item
 from lms.quizzes.errors import AttemptLimitReached, StartInvalid, StartRequired, TimeExpired
 from lms.quizzes.models import Attempt, QuizStart
 from lms.timeutil import utcnow
@@ -62,7 +62,7 @@ def start_attempt(session: Session, user: User, version: CourseVersion, item: It
             QuizStart.quiz_key == item.key))
         now = utcnow()
         if start is not None and start.submitted_at is None:
-            started_item = get_item(session, start.version, item.key)
+            started_item = find_item(start.version, item.key)
             limit = deadline(start, quiz_from_item(started_item), grace_seconds) \
                 if started_item else now
             if limit is None or now <= limit:

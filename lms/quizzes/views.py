@@ -11,15 +11,16 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from lms.courses.importer import quiz_from_item
-from lms.courses.models import CourseVersion
-from lms.courses.services import get_current_version, get_item
+from lms.courses.cache import version_cache
+from lms.courses.services import find_item, get_current_version, get_version_by_id
 from lms.extensions import db
-from lms.learning.services import PrerequisitesMissing, complete_course_if_done, enrol
+from lms.learning.services import (PrerequisitesMissing, complete_course_if_done, enrol,
+                                   get_learner_course)
 from lms.quizzes import bp
 from lms.quizzes.errors import AttemptLimitReached, StartInvalid, StartRequired, TimeExpired
 from lms.quizzes.models import Attempt
-from lms.quizzes.services import InvalidAnswers, get_status, list_attempts, submit_attempt
+from lms.quizzes.services import (InvalidAnswers, get_status, list_attempts, submit_attempt,
+                                  summarize)
 from lms.quizzes.starts import deadline, find_start, start_attempt
 
 
@@ -33,10 +34,10 @@ def take(slug: str, key: str):
     """The quiz form (never the answers); the token pins the version and start time. A timed
     quiz starts (or reopens) the learner's attempt on the server, so a reload keeps the clock."""
     version = get_current_version(db.session, slug) or abort(404)
-    item = get_item(db.session, version, key)
+    item = find_item(version, key)
     if item is None or item.kind != "quiz":
         abort(404)
-    quiz = quiz_from_item(item)
+    quiz = version_cache().quiz(version, key)
     nonce, ends_at = secrets.token_urlsafe(16), None
     if quiz.time_limit_minutes:
         try:
@@ -47,12 +48,13 @@ def take(slug: str, key: str):
             pass  # the page says that no attempt is left
         else:
             if start.version_id != version.id:  # started before a new version was published
-                version = start.version
-                item = get_item(db.session, version, key) or abort(404)
-                quiz = quiz_from_item(item)
+                version = get_version_by_id(db.session, start.version_id) or abort(404)
+                item = find_item(version, key) or abort(404)
+                quiz = version_cache().quiz(version, key)
             nonce, ends_at = start.nonce, deadline(start, quiz)
         db.session.commit()
-    status = get_status(db.session, current_user, version.course_id, quiz)
+    attempts = list_attempts(db.session, current_user, version.course_id, key)
+    status = summarize(attempts, quiz)
     token = _signer().dumps({"v": version.id, "n": nonce, "u": current_user.id})
     questions = list(quiz.questions)
     rng = random.Random(nonce)
@@ -62,8 +64,7 @@ def take(slug: str, key: str):
                for q in questions}
     return render_template(
         "quizzes/take.html", version=version, item=item, quiz=quiz, questions=questions,
-        options=options, status=status, token=token, ends_at=ends_at,
-        attempts=list_attempts(db.session, current_user, version.course_id, key),
+        options=options, status=status, token=token, ends_at=ends_at, attempts=attempts,
     )
 
 
@@ -71,18 +72,20 @@ def take(slug: str, key: str):
 @login_required
 def submit(slug: str, key: str):
     """Grade a submission against the version it was started on, once per token."""
-    current = get_current_version(db.session, slug) or abort(404)
+    current, enrollment = get_learner_course(db.session, current_user, slug) or abort(404)
     try:
         data, signed_at = _signer().loads(request.form.get("token", ""), return_timestamp=True)
     except BadSignature:
         abort(400)
-    version = db.session.get(CourseVersion, data.get("v"))
+    if not isinstance(data, dict) or not isinstance(data.get("v"), int):
+        abort(400)
+    version = current if data["v"] == current.id else get_version_by_id(db.session, data["v"])
     if version is None or version.course_id != current.course_id or data.get("u") != current_user.id:
         abort(400)
-    item = get_item(db.session, version, key)
+    item = find_item(version, key)
     if item is None or item.kind != "quiz":
         abort(404)
-    quiz = quiz_from_item(item)
+    quiz = version_cache().quiz(version, key)
     answers = {}
     for question in quiz.questions:
         field = f"q-{question.id}"
@@ -95,9 +98,11 @@ def submit(slug: str, key: str):
     try:
         start = find_start(db.session, current_user, version.course_id, key, data["n"]) \
             if quiz.time_limit_minutes else None
-        enrol(db.session, current_user, current)
+        if enrollment is None:
+            enrol(db.session, current_user, current)
         attempt = submit_attempt(
-            db.session, current_user, version, item, answers, idempotency_key=data["n"],
+            db.session, current_user, version, item, answers, quiz=quiz,
+            idempotency_key=data["n"],
             started_at=_naive_utc(signed_at), start=start,
             grace_seconds=current_app.config["QUIZ_TIME_GRACE_SECONDS"],
         )
@@ -134,9 +139,9 @@ def result(attempt_id: int):
     attempt = db.session.get(Attempt, attempt_id)
     if attempt is None or attempt.user_id != current_user.id:
         abort(404)
-    version = attempt.version
-    item = get_item(db.session, version, attempt.quiz_key) or abort(404)
-    quiz = quiz_from_item(item)
+    version = get_version_by_id(db.session, attempt.version_id) or abort(404)
+    item = find_item(version, attempt.quiz_key) or abort(404)
+    quiz = version_cache().quiz(version, attempt.quiz_key)
     current = get_current_version(db.session, version.course.slug)
     status = get_status(db.session, current_user, version.course_id, quiz)
     return render_template("quizzes/result.html", attempt=attempt, quiz=quiz, item=item,

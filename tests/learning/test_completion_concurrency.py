@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from lms.auth.services import create_token
 from lms.competency.models import CompetencyEvidence, JpLedgerEntry
 from lms.courses.importer import import_packages
-from lms.courses.services import get_current_version, get_item
+from lms.courses.services import find_item, get_current_version
 from lms.learning.models import Enrollment, LessonCompletion
 from lms.learning.services import complete_lesson
 from lms.quizzes.models import Attempt
@@ -118,7 +118,7 @@ def _learner_with_two_items_left(app, db, slug, make_user, unit):
     """A learner enrolled with the first lesson done: the last lesson and the quiz remain."""
     user = make_user(unit=unit)
     version = get_current_version(db.session, slug)
-    complete_lesson(db.session, user, version, get_item(db.session, version, "pengantar"))
+    complete_lesson(db.session, user, version, find_item(version, "pengantar"))
     db.session.commit()
     return user
 

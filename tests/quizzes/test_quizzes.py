@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from lms.courses.importer import import_packages
-from lms.courses.services import get_current_version, get_item
+from lms.courses.services import find_item, get_current_version
 from lms.quizzes.grading import earned_fraction
 from lms.quizzes.models import Attempt
 from lms.quizzes.services import AttemptLimitReached, InvalidAnswers, submit_attempt
@@ -79,13 +79,13 @@ def test_numeric_short_answers(db, make_course, answer, earned):
     version = get_current_version(db.session, make_course())
     from lms.courses.importer import quiz_from_item
 
-    quiz = quiz_from_item(get_item(db.session, version, "kuis"))
+    quiz = quiz_from_item(find_item(version, "kuis"))
     assert earned_fraction(quiz.questions[0], answer, partial=False) == earned
 
 
 def test_unknown_question_is_refused(db, make_user, make_course):
     version = get_current_version(db.session, make_course())
-    item = get_item(db.session, version, "kuis")
+    item = find_item(version, "kuis")
     with pytest.raises(InvalidAnswers):
         submit_attempt(db.session, make_user(), version, item, {"bukan-soal": "x"})
 
@@ -102,7 +102,7 @@ def test_concurrent_submissions_never_exceed_the_limit(app, db, make_user, make_
             from lms.extensions import db as local
 
             version = get_current_version(local.session, slug)
-            item = get_item(local.session, version, "kuis")
+            item = find_item(version, "kuis")
             user = local.session.get(User, user_id)
             barrier.wait()
             try:
@@ -129,6 +129,6 @@ def test_concurrent_submissions_never_exceed_the_limit(app, db, make_user, make_
                                      {"q-jp": ["45"]}, ["q-jp"]])
 def test_malformed_answers_are_refused_not_crashing(db, make_user, make_course, answers):
     version = get_current_version(db.session, make_course())
-    item = get_item(db.session, version, "kuis")
+    item = find_item(version, "kuis")
     with pytest.raises(InvalidAnswers):
         submit_attempt(db.session, make_user(), version, item, answers)

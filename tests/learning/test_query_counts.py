@@ -1,0 +1,127 @@
+"""What a learner's request costs the database: published versions come from the version
+cache, the learner's own rows in as few queries as the page needs, no write when nothing
+changed. Counted as in production, where every request starts with an empty session."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import event, inspect
+
+from lms.auth.services import create_token
+from lms.courses.cache import version_cache
+from lms.courses.importer import import_packages
+from tests.conftest import PASSING_ANSWERS, write_course
+
+
+@pytest.fixture
+def run(db):
+    """Run a request with an empty session (as a new request has) and return its response
+    and the SQL statements it sent."""
+
+    def do(send):
+        statements: list[str] = []
+
+        def keep(_conn, _cursor, statement, *_args):
+            statements.append(statement)
+
+        db.session.expunge_all()
+        event.listen(db.engine, "before_cursor_execute", keep)
+        try:
+            response = send()
+        finally:
+            event.remove(db.engine, "before_cursor_execute", keep)
+        return response, statements
+
+    return do
+
+
+@pytest.fixture
+def learner(client, db, make_user, login, make_course):
+    """A learner enrolled in a course who has opened its first lesson, and an API token."""
+    slug = make_course()
+    user = make_user()
+    login(user)
+    client.post(f"/kursus/{slug}/daftar")
+    client.get(f"/kursus/{slug}/materi/pengantar")
+    token = create_token(db.session, user)
+    db.session.commit()
+    client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})  # last use noted
+    return slug, {"Authorization": f"Bearer {token}"}
+
+
+def _writes(statements):
+    return [s for s in statements if s.lstrip().split()[0].upper() in ("INSERT", "UPDATE",
+                                                                        "DELETE")]
+
+
+def test_learner_pages_read_the_version_from_the_cache_in_three_queries(client, run, learner):
+    slug, api = learner
+    for path in (f"/kursus/{slug}/materi/pengantar", f"/kursus/{slug}",
+                 f"/kursus/{slug}/kuis/kuis"):
+        response, statements = run(lambda p=path: client.get(p))
+        assert response.status_code == 200, path
+        # The user (with the unread count), the course with the enrolment, the learner's rows.
+        assert len(statements) == 3, (path, statements)
+        assert not _writes(statements), path
+        assert not any("FROM items" in s or "FROM modules" in s for s in statements), path
+    response, statements = run(lambda: client.get(f"/api/v1/lessons/{slug}.pengantar",
+                                                  headers=api))
+    assert response.status_code == 200 and response.json["completed"] is False
+    assert len(statements) == 3 and not _writes(statements), statements
+
+
+def test_opening_another_lesson_writes_the_resume_position_once(client, run, learner):
+    slug, _api = learner
+    _response, statements = run(lambda: client.get(f"/kursus/{slug}/materi/lanjutan"))
+    assert len(_writes(statements)) == 1 and "last_item_key" in _writes(statements)[0]
+    _response, statements = run(lambda: client.get(f"/kursus/{slug}/materi/lanjutan"))
+    assert not _writes(statements)
+
+
+def test_a_quiz_submission_is_one_transaction_without_reloading_the_version(client, run,
+                                                                            learner):
+    slug, _api = learner
+    page = client.get(f"/kursus/{slug}/kuis/kuis").get_data(as_text=True)
+    form = {"token": re.search(r'name="token" value="([^"]+)"', page).group(1)}
+    form.update({f"q-{qid}": answer for qid, answer in PASSING_ANSWERS.items()})
+    response, statements = run(lambda: client.post(f"/kursus/{slug}/kuis/kuis", data=form))
+    assert response.status_code == 302
+    assert not any("FROM items" in s or "FROM modules" in s for s in statements)
+    # user, course + enrolment, attempts used (and a retry's attempt), the attempt (in a
+    # savepoint), its xAPI statement, then the completion check under the enrolment's lock:
+    # the lock, the current version, the learner's rows.
+    assert len(statements) <= 10, statements
+    assert [s.split()[2] for s in _writes(statements)] == ["attempts", "xapi_statements"]
+    # The retry of the same form returns the first attempt and writes nothing.
+    response2, statements = run(lambda: client.post(f"/kursus/{slug}/kuis/kuis", data=form))
+    assert response2.headers["Location"] == response.headers["Location"]
+    assert not _writes(statements)
+
+
+def test_cached_versions_stay_detached_and_a_new_version_replaces_the_old(
+        app, client, db, run, learner, tmp_path):
+    slug, api = learner
+    client.get(f"/kursus/{slug}/materi/pengantar")
+    client.get(f"/api/v1/quizzes/{slug}.kuis", headers=api)
+    cache = version_cache()
+    assert cache._entries and all(inspect(entry.version).detached
+                                  for entry in cache._entries.values())
+    folder = write_course(tmp_path / "v2", slug, lesson_body="Isi pengantar yang baru.")
+    import_packages(db.session, [folder])
+    db.session.commit()
+    page = client.get(f"/kursus/{slug}/materi/pengantar").get_data(as_text=True)
+    assert "Isi pengantar yang baru" in page
+
+
+def test_the_cache_is_bounded_by_the_size_of_what_it_holds(app, client, db, make_course,
+                                                           make_user, login):
+    cache = version_cache()
+    cache.max_bytes = 1  # keeps only the version used last
+    slugs = [make_course(f"kursus-{n}") for n in range(3)]
+    login(make_user())
+    for slug in slugs:
+        assert client.get(f"/kursus/{slug}").status_code == 200
+    assert len(cache._entries) == 1
+    assert [entry.version.course.slug for entry in cache._entries.values()] == [slugs[-1]]
