@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app, request
+from flask import Flask, request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter, ValidationError
@@ -37,7 +37,7 @@ class BoundedJSONProvider(DefaultJSONProvider):
 
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
         """Parse ``s`` within the size and depth bounds, else raise BadRequest."""
-        limit = current_app.config["JSON_MAX_BYTES"]
+        limit = self._app.config["JSON_MAX_BYTES"]  # its own app: works outside a request too
         if len(s) > limit:
             raise BadRequest(f"the JSON body is larger than {limit} bytes")
         try:
