@@ -7,11 +7,16 @@ PORT   ?= 5000
 
 .PHONY: run test install test-deps translations translations-update clean
 
+# What running needs; the test tools come with `make test` only.
 $(BIN)/lms: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e .
 	touch $(BIN)/lms
+
+$(VENV)/.test-tools: $(BIN)/lms
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
 
 install: $(BIN)/lms translations
 
@@ -42,8 +47,9 @@ test-deps:
 # The suite runs on every core (pytest-xdist; each worker has its own database):
 # TEST_WORKERS=0 runs it in this one process.
 TEST_WORKERS ?= auto
-test: install test-deps
+test: install $(VENV)/.test-tools test-deps
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
+# Start again from scratch: the virtualenv and the instance folder (database, uploads, keys).
 clean:
 	rm -rf $(VENV) instance
