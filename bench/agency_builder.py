@@ -23,7 +23,7 @@ from sqlalchemy import bindparam, select, text, update
 from sqlalchemy.orm import Session
 
 from bench.agency_history import MANAGERIAL, Rows, add_outside_training, add_progress
-from lms.auth.models import User
+from lms.auth.models import User, UserRole
 from lms.auth.nip import normalise_nip
 from lms.auth.services import hash_password
 from lms.competency.services import seed_framework
@@ -319,7 +319,6 @@ def _employees(rows: Rows, spec: AgencySpec, units: list[dict], positions: dict[
         supervisor = heads.get(unit.get("parent")) if head else heads[unit["id"]]
         person = dict(
             nip=_nip(rng, employee_type, taken), name=f"{rng.choice(FIRST)} {rng.choice(LAST)}",
-            role="manager" if head else "admin" if admin else "learner",
             employee_type=employee_type, unit_id=unit["id"], position_id=position,
             golongan=(rng.choice(("V", "VII", "IX", "X")) if employee_type == "PPPK"
                       else rng.choice(golongan[type_])),
@@ -328,6 +327,8 @@ def _employees(rows: Rows, spec: AgencySpec, units: list[dict], positions: dict[
             created_at=now - timedelta(days=rng.randint(800, 1500)),
         )
         person["id"] = rows.add(User, **person)
+        rows.add(UserRole, user_id=person["id"],
+                 role="manager" if head else "admin" if admin else "learner")
         people.append(person)
         if head:
             heads[unit["id"]] = person["id"]

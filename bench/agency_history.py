@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from lms.auth.models import User
+from lms.auth.models import User, UserRole
 from lms.competency.models import CompetencyEvidence, ExternalTraining, JpLedgerEntry
 from lms.learning.models import Enrollment, LessonCompletion
 from lms.planning.models import CourseAssignment
@@ -27,7 +27,7 @@ MANAGERIAL = [f"M.0{i}" for i in range(1, 9)]
 class Rows:
     """Row buffers per table, flushed with Core executemany in foreign-key order."""
 
-    ORDER = (Unit, User, ExternalTraining, CourseAssignment, Enrollment, LessonCompletion,
+    ORDER = (Unit, User, UserRole, ExternalTraining, CourseAssignment, Enrollment, LessonCompletion,
              Attempt, CompetencyEvidence, JpLedgerEntry, XapiStatement)
 
     def __init__(self, session: Session):
@@ -35,7 +35,7 @@ class Rows:
         self.buffers = {model: [] for model in self.ORDER}
         self.counts = {model.__tablename__: 0 for model in self.ORDER}
         self.next_id = {model: (session.scalar(select(func.max(model.id))) or 0) + 1
-                        for model in self.ORDER if model is not XapiStatement}
+                        for model in self.ORDER if model not in (XapiStatement, UserRole)}
 
     def add(self, model, **row) -> int | None:
         """Buffer a row, giving it the next explicit id; returns the id."""
@@ -43,7 +43,7 @@ class Rows:
             row["id"] = self.next_id[model]
             self.next_id[model] += 1
         self.buffers[model].append(row)
-        if len(self.buffers[model]) >= CHUNK and model in (Unit, User):
+        if len(self.buffers[model]) >= CHUNK and model in (Unit, User, UserRole):
             self.flush()
         return row.get("id")
 

@@ -74,7 +74,7 @@ def build_instance(folder: Path, database_url: str | None, learners: int) -> tup
         version = get_current_version(db.session, COURSE)
         users = [db.session.scalar(db.select(User).where(User.nip == DEMO_LEARNER))]
         users += [create_user(db.session, nip=learner_nip(n),
-                              name=f"Peserta Uji {n}", role="learner", unit_code=UNIT,
+                              name=f"Peserta Uji {n}", roles="learner", unit_code=UNIT,
                               password="bench-password") for n in range(1, learners + 1)]
         tokens = []
         for user in users:

@@ -127,32 +127,65 @@ users = AppGroup("users", help="Manage users.")
 lms_group.add_command(users)
 
 
+ROLE_HELP = ("A role: learner, trainer, manager or admin; repeat the option or separate roles "
+             "by commas for several (--role manager,trainer).")
+
+
 @users.command("create")
 @click.option("--nip", required=True)
 @click.option("--name", required=True)
-@click.option("--role", required=True, type=click.Choice(["learner", "trainer", "manager", "admin"]))
+@click.option("--role", "roles", required=True, multiple=True, help=ROLE_HELP)
 @click.option("--unit", "unit_code", required=True)
 @click.option("--type", "employee_type", default="PNS", type=click.Choice(["PNS", "PPPK"]))
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def users_create(nip, name, role, unit_code, employee_type, password_stdin) -> None:
+def users_create(nip, name, roles, unit_code, employee_type, password_stdin) -> None:
     """Create a user; the password comes from stdin or is generated and printed."""
     from lms.audit.services import record_audit
     from lms.auth.nip import NipInvalid
+    from lms.auth.roles import ordered, split_roles
     from lms.auth.services import AccountError, create_user
     from lms.extensions import db
 
     password = sys.stdin.readline().rstrip("\n") if password_stdin else secrets.token_urlsafe(12)
     try:
-        user = create_user(db.session, nip=nip, name=name, role=role, unit_code=unit_code,
-                           password=password, employee_type=employee_type)
+        user = create_user(db.session, nip=nip, name=name,
+                           roles=[r for text in roles for r in split_roles(text)],
+                           unit_code=unit_code, password=password, employee_type=employee_type)
     except (AccountError, NipInvalid) as exc:
         _fail([str(exc)])
     record_audit(db.session, "user.created", target_type="user", target_id=user.nip,
-                 details={"role": role, "unit": unit_code, "via": "cli"})
+                 details={"roles": ordered(user.roles), "unit": unit_code, "via": "cli"})
     db.session.commit()
     click.echo(f"user {user.nip} created")
     if not password_stdin:
         click.echo(f"password: {password}")
+
+
+@users.command("set-roles")
+@click.argument("nip")
+@click.argument("roles", nargs=-1, required=True)
+def users_set_roles(nip: str, roles: tuple[str, ...]) -> None:
+    """Give the user exactly these ROLES (e.g. ``manager trainer``); a change ends their
+    sessions and API tokens and is put in the audit trail."""
+    from lms.admin.services import get_employee
+    from lms.auth.roles import RoleError, check_roles, ordered, split_roles
+    from lms.auth.services import set_roles
+    from lms.extensions import db
+
+    user = get_employee(db.session, nip)
+    if user is None:
+        _fail([f"no user with NIP {nip}"])
+    try:
+        wanted = check_roles(r for text in roles for r in split_roles(text))
+    except RoleError as exc:
+        _fail([str(exc)])
+    before = ordered(user.roles)
+    if not set_roles(db.session, user, wanted, via="cli"):
+        click.echo(f"roles of {user.nip} unchanged: {', '.join(before)}")
+        return
+    db.session.commit()
+    click.echo(f"roles of {user.nip}: {', '.join(before)} -> {', '.join(ordered(wanted))}; "
+               "their sessions and API tokens ended")
 
 
 @users.command("set-password")

@@ -21,16 +21,18 @@ UNITS = [
     ("KEL-PLAJU-ULU", "Kelurahan Plaju Ulu", "KEC-PLAJU"),
 ]
 
-# (nip, name, role, unit, employee type)
+# (nip, name, roles, unit, employee type); Hendra heads a kecamatan and also teaches.
 ACCOUNTS = [
-    ("198001152005011001", "Admin Kepegawaian", "admin", "BKPSDM", "PNS"),
-    ("197806202003122002", "Dra. Sri Wahyuni, M.Pd. (Widyaiswara)", "trainer", "BKPSDM", "PNS"),
-    ("198204102008011003", "Budi Santoso, S.Sos.", "manager", "DUKCAPIL", "PNS"),
-    ("198509252010012004", "Rina Marlina, S.Kom.", "learner", "DUKCAPIL-PIAK", "PNS"),
-    ("199103052015031005", "Andi Pratama, A.Md.", "learner", "DUKCAPIL-PIAK", "PNS"),
-    ("199207142019032006", "Siti Rahmawati, S.E.", "learner", "DUKCAPIL", "PNS"),
-    ("199512012023211007", "Yohanes Wambrauw", "learner", "KEL-PLAJU-ULU", "PPPK"),
-    ("198711302011011008", "Hendra Gunawan, S.IP.", "manager", "KEC-PLAJU", "PNS"),
+    ("198001152005011001", "Admin Kepegawaian", {"admin"}, "BKPSDM", "PNS"),
+    ("197806202003122002", "Dra. Sri Wahyuni, M.Pd. (Widyaiswara)", {"trainer"}, "BKPSDM",
+     "PNS"),
+    ("198204102008011003", "Budi Santoso, S.Sos.", {"manager"}, "DUKCAPIL", "PNS"),
+    ("198509252010012004", "Rina Marlina, S.Kom.", {"learner"}, "DUKCAPIL-PIAK", "PNS"),
+    ("199103052015031005", "Andi Pratama, A.Md.", {"learner"}, "DUKCAPIL-PIAK", "PNS"),
+    ("199207142019032006", "Siti Rahmawati, S.E.", {"learner"}, "DUKCAPIL", "PNS"),
+    ("199512012023211007", "Yohanes Wambrauw", {"learner"}, "KEL-PLAJU-ULU", "PPPK"),
+    ("198711302011011008", "Hendra Gunawan, S.IP.", {"manager", "trainer"}, "KEC-PLAJU",
+     "PNS"),
 ]
 
 _M = ("M.01", "M.02", "M.03", "M.04", "M.05", "M.06", "M.07", "M.08", "SK.01")
@@ -89,10 +91,10 @@ def seed(session: Session) -> int:
             create_unit(session, code, name, parent)
     existing = set(session.scalars(select(User.nip)))
     created = 0
-    for nip, name, role, unit, employee_type in ACCOUNTS:
+    for nip, name, roles, unit, employee_type in ACCOUNTS:
         if nip in existing:
             continue
-        create_user(session, nip=nip, name=name, role=role, unit_code=unit,
+        create_user(session, nip=nip, name=name, roles=roles, unit_code=unit,
                     password=DEMO_PASSWORD, employee_type=employee_type)
         created += 1
     seed_positions(session)

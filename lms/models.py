@@ -1,7 +1,7 @@
 """Imports every model module so the metadata (and Alembic) sees all tables."""
 
 from lms.audit.models import AuditEvent
-from lms.auth.models import ApiToken, LoginFailure, User
+from lms.auth.models import ApiToken, LoginFailure, User, UserRole
 from lms.authoring.models import CourseDraft, CourseFeedback, CourseOwner, DraftAsset
 from lms.competency.models import (Competency, CompetencyEvidence, CompetencyLevel,
                                    ExternalTraining, JpLedgerEntry)
@@ -17,5 +17,5 @@ __all__ = [
     "ApiToken", "AssignmentChange", "Attempt", "AuditEvent", "Competency", "CompetencyEvidence", "CompetencyLevel", "Course", "CourseAsset",
     "CourseAssignment", "CourseCompetency", "CourseVersion", "Enrollment", "ExternalTraining", "Item",
     "JpLedgerEntry", "LessonCompletion", "LoginFailure", "Module", "Notification", "Position",
-    "PositionCompetency", "QuizStart", "Unit", "User", "XapiStatement",
+    "PositionCompetency", "QuizStart", "Unit", "User", "UserRole", "XapiStatement",
 ]

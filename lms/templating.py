@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from lms.auth.models import User
 from lms.auth.policy import can, session_user, user_statement
+from lms.auth.roles import ROLE_GIVES, ROLE_LABELS, ordered
 from lms.extensions import db, login_manager
 from lms.manager.queue import queue_count_clause
 from lms.notifications.services import unread_count_clause
@@ -72,6 +73,9 @@ def register_template_helpers(app: Flask) -> None:
         lambda d: format_datetime(d, "medium") if isinstance(d, datetime) else "")
     app.jinja_env.globals["can"] = can
     login_manager.user_loader(load_user_for_pages)
+    app.jinja_env.globals["ordered_roles"] = ordered
+    app.jinja_env.globals["role_labels"] = ROLE_LABELS
+    app.jinja_env.globals["role_gives"] = ROLE_GIVES
     app.jinja_env.globals["nav_counts"] = nav_counts
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.trim_blocks = True

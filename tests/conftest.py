@@ -190,7 +190,7 @@ def make_unit(db):
 def make_user(db, make_unit):
     def make(role: str = "learner", unit=None, employee_type: str = "PNS", name: str = "Pegawai Uji"):
         unit = unit or make_unit()
-        user = create_user(db.session, nip=valid_nip(employee_type), name=name, role=role,
+        user = create_user(db.session, nip=valid_nip(employee_type), name=name, roles=role,
                            unit_code=unit.code, password=PASSWORD, employee_type=employee_type)
         db.session.commit()
         return user

@@ -15,9 +15,9 @@ LONG = "a" * 5000
 BAD_VALUES = {"huge": HUGE, "long": LONG, "nul": "a%00b", "utf8": "%C0%AF%FF%FE", "neg": "-1"}
 # Every query-string parameter a route reads (grep request.args), each given the bad value.
 QUERY_NAMES = ("tahun", "hal", "dari", "ke", "year", "q", "unit", "jabatan", "status", "urut",
-               "kursus", "format", "next", "jenis", "aksi", "pelaku", "sejak", "sampai")
+               "kursus", "format", "next", "jenis", "aksi", "pelaku", "sejak", "sampai", "peran")
 # Form fields of the site's forms, each given the bad value.
-FORM_NAMES = ("nip", "name", "password", "confirm", "code", "parent", "unit", "position", "role",
+FORM_NAMES = ("nip", "name", "password", "confirm", "code", "parent", "unit", "position", "roles",
               "employee_type", "golongan", "supervisor_nip", "active", "token", "title", "body",
               "q-q-jp", "course", "due_on", "nips", "level", "competency", "status", "reason",
               "note", "file", "jp", "provider", "kind", "start_date", "end_date", "rating",

@@ -76,6 +76,6 @@ def test_tiny_agency_is_consistent_and_reports_agree(app, db, client, tmp_path):
     assert client.post("/masuk", data={"nip": built.manager_nip, "password": PASSWORD}
                        ).status_code == 302
     assert client.get("/atasan/").status_code == 200
-    create_user(db.session, nip="199001012015011999", name="Pegawai Baru", role="learner",
+    create_user(db.session, nip="199001012015011999", name="Pegawai Baru", roles="learner",
                 unit_code=built.root_code, password=PASSWORD)
     db.session.commit()

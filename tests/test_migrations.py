@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import create_engine, inspect, make_url, select, text
 
+from lms.auth.models import User
 from lms.extensions import db
 
 
@@ -48,4 +50,75 @@ def test_last_migration_steps_down_and_up(tmp_path):
         upgrade(directory=directory)
         with db.engine.connect() as connection:
             assert _differences(connection) == []
+        db.engine.dispose()
+
+
+@pytest.fixture
+def scratch_url(tmp_path, database_url):
+    """An empty database of its own, on the engine the suite runs on (a SQLite file, or a
+    scratch database next to the PostgreSQL test database), dropped afterwards."""
+    if not database_url.startswith("postgresql"):
+        yield f"sqlite:///{tmp_path / 'scratch.db'}"
+        return
+    base = make_url(database_url)
+    scratch = base.set(database=f"{base.database}_scratch")
+    server = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{scratch.database}"'))
+        conn.execute(text(f'CREATE DATABASE "{scratch.database}"'))
+    yield scratch.render_as_string(hide_password=False)
+    with server.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{scratch.database}"'))
+    server.dispose()
+
+
+def test_single_roles_become_sets_and_step_down_to_the_most_powerful(scratch_url, tmp_path):
+    """0010: each user's role becomes a set of one (admin keeps admin); stepping down keeps
+    the most powerful role of a set."""
+    from lms import create_app
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": scratch_url, "SECRET_KEY": "x",
+                      "UPLOAD_FOLDER": str(tmp_path / "uploads")})
+    people = {"198001152005011001": "admin", "197806202003122002": "trainer",
+              "198204102008011003": "manager", "198509252010012004": "learner"}
+    with app.app_context():
+        directory = app.extensions["migrate"].directory
+        upgrade(directory=directory, revision="0009")
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO units (id, code, name) VALUES (1, 'DINAS', 'Dinas')"))
+            for number, (nip, role) in enumerate(people.items(), start=1):
+                conn.execute(text(
+                    "INSERT INTO users (id, nip, name, role, employee_type, unit_id, "
+                    "password_hash, email_notifications, active, session_version, created_at) "
+                    "VALUES (:id, :nip, :name, :role, 'PNS', 1, '!unset', :yes, :yes, 1, "
+                    "'2026-01-05 08:00:00')"),
+                    {"id": number, "nip": nip, "name": f"Pegawai {number}", "role": role,
+                     "yes": True})
+            conn.execute(text("INSERT INTO api_tokens (user_id, token_hash, name, created_at) "
+                              "VALUES (1, 'abc', 'HR', '2026-01-05 08:00:00')"))
+        upgrade(directory=directory)
+        with db.engine.connect() as conn:  # nothing that references a user went away
+            assert conn.scalar(text("SELECT count(*) FROM api_tokens")) == 1
+        with db.engine.connect() as connection:
+            assert _differences(connection) == []
+        held = {nip: {row.role for row in user.role_rows}
+                for nip, user in ((u.nip, u) for u in db.session.scalars(select(User)))}
+        assert held == {nip: {role} for nip, role in people.items()}
+        admin = db.session.scalar(select(User).where(User.nip == "198001152005011001"))
+        assert admin.has_role("manager") and admin.primary_role == "admin"
+        # The head of unit also teaches; the learner gains a second role too.
+        for nip, roles in (("198204102008011003", {"manager", "trainer"}),
+                           ("198509252010012004", {"learner", "trainer"})):
+            db.session.scalar(select(User).where(User.nip == nip)).roles = roles
+        db.session.commit()
+        db.session.remove()
+        downgrade(directory=directory, revision="0009")
+        with db.engine.connect() as conn:
+            rows = dict(conn.execute(text("SELECT nip, role FROM users")).all())
+        assert rows == {"198001152005011001": "admin", "197806202003122002": "trainer",
+                        "198204102008011003": "manager", "198509252010012004": "trainer"}
+        assert "user_roles" not in inspect(db.engine).get_table_names()
+        upgrade(directory=directory)
+        assert "role" not in {c["name"] for c in inspect(db.engine).get_columns("users")}
+        db.session.remove()
         db.engine.dispose()

@@ -250,7 +250,7 @@ def test_nip_error_is_english_on_the_admin_form(english, demo, db):
     _sign_in(english, ADMIN)
     unit = db.session.scalar(select(Unit.id).where(Unit.code == "BKPSDM"))
     html = english.post("/admin/pegawai/baru", data={
-        "nip": "12345", "name": "Ani", "employee_type": "PNS", "role": "learner",
+        "nip": "12345", "name": "Ani", "employee_type": "PNS", "roles": "learner",
         "unit": str(unit), "active": "y"}).get_data(as_text=True)
     assert "the NIP must be 18 digits" in html
     assert "NIP harus 18 digit" not in html

@@ -7,18 +7,18 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import (BooleanField, PasswordField, SelectField, SelectMultipleField, StringField,
+                     TextAreaField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
 from lms.auth.models import EMPLOYEE_TYPES, ROLES
+from lms.auth.roles import ROLE_LABELS
 from lms.competency.framework import Problem
 from lms.competency.models import GROUPS
 from lms.inputs import MAX_ID
 from lms.org.models import POSITION_TYPES
 
-ROLE_LABELS = {"learner": _l("Pegawai (peserta)"), "trainer": _l("Pengajar"),
-               "manager": _l("Atasan"), "admin": _l("Admin")}
 GROUP_LABELS = {"manajerial": _l("Manajerial"), "sosial-kultural": _l("Sosial kultural"),
                 "teknis": _l("Teknis")}
 POSITION_TYPE_LABELS = {"JPT": _l("JPT (struktural)"), "administrator": _l("Administrator"),
@@ -78,8 +78,9 @@ class EmployeeForm(FlaskForm):
                            validators=[Optional(), _max(8)],
                            description=_l("PNS: I/a sampai IV/e; PPPK: I sampai XVII. "
                                           "Boleh kosong."))
-    role = SelectField(_l("Peran"), validate_choice=False, validators=[_one_of(ROLES)],
-                       choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ROLES])
+    # Checkboxes; lms/admin/services.py refuses an unknown role or none (a crafted form).
+    roles = SelectMultipleField(_l("Peran"), validate_choice=False, default=["learner"],
+                                choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ROLES])
     unit = SelectField(_l("Unit kerja"), coerce=_optional_int, validate_choice=False)
     position = SelectField(_l("Jabatan"), coerce=_optional_int, validate_choice=False)
     supervisor_nip = StringField(_l("NIP atasan langsung"), filters=[_strip],

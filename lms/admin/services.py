@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from lms.audit.services import record_audit
 from lms.auth.models import EMPLOYEE_TYPES, ROLES, User
 from lms.auth.nip import NipInvalid, normalise_nip
-from lms.auth.services import disable_user, end_access, hash_password
+from lms.auth.roles import ordered
+from lms.auth.services import disable_user, end_access, hash_password, set_roles
 from lms.competency.framework import N_, Problem
 from lms.competency.models import Competency
 from lms.org.employees import UNUSABLE_PASSWORD, valid_golongan
@@ -74,9 +75,13 @@ class EmployeePage:
     pages: int
 
 
-def list_employees(session: Session, search: str = "", page: int = 1) -> EmployeePage:
-    """Employees whose NIP or name matches, by name, a page at a time (two queries)."""
+def list_employees(session: Session, search: str = "", page: int = 1,
+                   role: str = "") -> EmployeePage:
+    """Employees whose NIP or name matches and who hold ``role`` (any when empty), by name, a
+    page at a time (three queries: count, page, their roles)."""
     query = select(User)
+    if role in ROLES:
+        query = query.where(User.holding(role))
     search = search.strip()
     if search:
         digits = clean_nip(search)
@@ -88,7 +93,8 @@ def list_employees(session: Session, search: str = "", page: int = 1) -> Employe
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, page), pages)
     rows = session.scalars(
-        query.options(joinedload(User.unit), joinedload(User.position))
+        query.options(joinedload(User.unit), joinedload(User.position),
+                      selectinload(User.role_rows))
         .order_by(User.name, User.nip).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))
     return EmployeePage(list(rows), total, page, pages)
 
@@ -99,7 +105,7 @@ class EmployeeData:
 
     nip: str
     name: str
-    role: str
+    roles: frozenset[str]
     employee_type: str
     golongan: str
     unit_id: int | None
@@ -112,7 +118,7 @@ def _check_employee(session: Session, data: EmployeeData, user: User | None,
                     actor: User) -> dict[str, Any]:
     """Validate every field the way the CSV import does; returns the values to store."""
     errors: list[Problem] = []
-    values: dict[str, Any] = {"name": data.name.strip(), "role": data.role,
+    values: dict[str, Any] = {"name": data.name.strip(), "roles": frozenset(data.roles),
                               "employee_type": data.employee_type, "active": data.active}
     if data.employee_type not in EMPLOYEE_TYPES:
         _add(errors, "employee_type", N_("Jenis pegawai harus PNS atau PPPK."))
@@ -126,8 +132,10 @@ def _check_employee(session: Session, data: EmployeeData, user: User | None,
             _add(errors, "nip", N_("NIP ini sudah terdaftar."))
     if not values["name"]:
         _add(errors, "name", N_("Nama wajib diisi."))
-    if data.role not in ROLES:
-        _add(errors, "role", N_("Peran tidak dikenal."))
+    if not values["roles"].issubset(ROLES):
+        _add(errors, "roles", N_("Peran tidak dikenal."))
+    elif not values["roles"]:
+        _add(errors, "roles", N_("Pilih paling sedikit satu peran."))
     golongan = data.golongan.strip()
     if golongan and not valid_golongan(golongan, data.employee_type):
         _add(errors, "golongan", N_("Golongan %(g)s tidak berlaku untuk %(t)s."),
@@ -151,8 +159,8 @@ def _check_employee(session: Session, data: EmployeeData, user: User | None,
     if user is not None and user.id == actor.id:
         if not data.active:
             _add(errors, "active", N_("Anda tidak dapat menonaktifkan diri sendiri."))
-        if data.role != "admin":
-            _add(errors, "role", N_("Anda tidak dapat menurunkan peran sendiri."))
+        if "admin" not in values["roles"]:
+            _add(errors, "roles", N_("Anda tidak dapat menurunkan peran sendiri."))
     if errors:
         raise AdminError(errors)
     return values
@@ -178,34 +186,29 @@ def create_employee(session: Session, data: EmployeeData, actor: User,
     session.add(user)
     session.flush()
     record_audit(session, "user.created", actor=actor, target_type="user", target_id=user.nip,
-                 details={"role": user.role, "unit": user.unit.code}, remote=remote)
+                 details={"roles": ordered(user.roles), "unit": user.unit.code}, remote=remote)
     return user
 
 
 def update_employee(session: Session, user: User, data: EmployeeData, actor: User, *,
                     remote: str | None = None) -> None:
-    """Change an employee; disabling them or changing their role ends their sessions and API
-    tokens; admins cannot disable or demote themselves. Role changes, disabling and other
-    changes go to the audit trail."""
+    """Change an employee; disabling them or changing their roles ends their sessions and API
+    tokens; admins cannot disable or demote themselves. Role changes (old → new set),
+    disabling and other changes go to the audit trail."""
     values = _check_employee(session, data, user, actor)
-    active = values.pop("active")
-    role_changed = values["role"] != user.role
+    active, roles = values.pop("active"), values.pop("roles")
     before = {key: getattr(user, key) for key in values}
     was_active, old_nip = user.active, user.nip
+    set_roles(session, user, roles, actor=actor, remote=remote)
     for key, value in values.items():
         setattr(user, key, value)
     if user.active and not active:
         disable_user(session, user)
-    elif role_changed:
-        end_access(session, user)
     if active:
         user.active = True
     session.flush()
     audit = {"actor": actor, "target_type": "user", "target_id": old_nip, "remote": remote}
-    if before["role"] != user.role:
-        record_audit(session, "user.role_changed", **audit,
-                     details={"from": before["role"], "to": user.role})
-    changed = sorted(k for k, v in before.items() if k != "role" and v != getattr(user, k))
+    changed = sorted(k for k, v in before.items() if v != getattr(user, k))
     if changed:
         record_audit(session, "user.changed", **audit, details={
             "fields": changed, **({"nip": user.nip} if user.nip != old_nip else {})})

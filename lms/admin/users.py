@@ -8,13 +8,14 @@ from flask_login import current_user, login_user
 from sqlalchemy import select
 
 from lms.admin import bp
-from lms.admin.forms import ROLE_LABELS, EmployeeForm, PasswordForm, attach_errors
+from lms.admin.forms import EmployeeForm, PasswordForm, attach_errors
 from lms.admin.saving import save_form
 from lms.admin.services import (AdminError, EmployeeData, create_employee, get_employee,
                                 list_employees, set_password, update_employee)
 from lms.auth.forms import TokenForm
 from lms.auth.models import User
 from lms.auth.policy import require_role
+from lms.auth.roles import ROLE_GIVES, ROLE_LABELS, ordered
 from lms.auth.services import list_tokens
 from lms.auth.token_views import issue_token, withdraw_token
 from lms.extensions import db
@@ -31,7 +32,8 @@ def _employee_form(**kwargs) -> EmployeeForm:
 
 def _data(form: EmployeeForm) -> EmployeeData:
     return EmployeeData(
-        nip=form.nip.data or "", name=form.name.data or "", role=form.role.data,
+        nip=form.nip.data or "", name=form.name.data or "",
+        roles=frozenset(form.roles.data or ()),
         employee_type=form.employee_type.data, golongan=form.golongan.data or "",
         unit_id=form.unit.data, position_id=form.position.data,
         supervisor_nip=form.supervisor_nip.data or "", active=bool(form.active.data))
@@ -39,7 +41,7 @@ def _data(form: EmployeeForm) -> EmployeeData:
 
 def _stored(person: User) -> dict:
     """The employee's current values, to fill the form."""
-    return {"nip": person.nip, "name": person.name, "role": person.role,
+    return {"nip": person.nip, "name": person.name, "roles": ordered(person.roles),
             "employee_type": person.employee_type, "golongan": person.golongan or "",
             "unit": person.unit_id, "position": person.position_id,
             "supervisor_nip": person.supervisor.nip if person.supervisor else "",
@@ -55,9 +57,10 @@ def _form_page(form: EmployeeForm, person: User | None, password_form=None, stat
                   "create_url": url_for("admin.employee_token_create", nip=person.nip),
                   "revoke_url": lambda token_id: url_for("admin.employee_token_revoke",
                                                          nip=person.nip, token_id=token_id)}
-    return render_template("admin/employee_form.html", form=form, person=person,
+    page = render_template("admin/employee_form.html", form=form, person=person,
                            password_form=password_form or PasswordForm(),
-                           unusable=UNUSABLE_PASSWORD, tokens=tokens), status
+                           unusable=UNUSABLE_PASSWORD, tokens=tokens, role_gives=ROLE_GIVES)
+    return page, status
 
 
 def _employee_or_404(nip: str) -> User:
@@ -67,11 +70,13 @@ def _employee_or_404(nip: str) -> User:
 @bp.get("/pegawai")
 @require_role("admin")
 def employees():
-    """Employees, searched by NIP or name, a page at a time."""
+    """Employees, searched by NIP or name and filtered by role, a page at a time."""
     search = request.args.get("q", "").strip()[:100]
-    page = list_employees(db.session, search, request.args.get("hal", 1, type=int))
-    return render_template("admin/employees.html", page=page, search=search,
-                           role_labels=ROLE_LABELS, unusable=UNUSABLE_PASSWORD)
+    role = request.args.get("peran", "")
+    role = role if role in ROLE_LABELS else ""
+    page = list_employees(db.session, search, request.args.get("hal", 1, type=int), role)
+    return render_template("admin/employees.html", page=page, search=search, role=role,
+                           role_labels=ROLE_LABELS, ordered=ordered, unusable=UNUSABLE_PASSWORD)
 
 
 @bp.get("/pegawai/baru")
@@ -115,6 +120,8 @@ def employee_update(nip: str):
         saved, _result = save_form(
             form, lambda: update_employee(db.session, person, _data(form), current_user,
                                           remote=request.remote_addr))
+        if saved and person.id == current_user.id:
+            login_user(person)  # a change of their own roles ends their other sessions only
         if saved:
             flash(_("Data pegawai disimpan."))
             return redirect(url_for("admin.employee_edit", nip=person.nip))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from copy import deepcopy
 from typing import Any
 
+from lms.auth.models import ROLES
+
 STR = {"type": "string"}
 INT = {"type": "integer"}
 BOOL = {"type": "boolean"}
@@ -43,7 +45,13 @@ SCHEMAS: dict[str, Any] = {
     })}),
     "Unit": _object({"code": STR, "name": STR}),
     "Me": _object({"nip": STR, "name": STR,
-                   "role": {"enum": ["learner", "trainer", "manager", "admin"]},
+                   "roles": {"type": "array", "uniqueItems": True, "minItems": 1,
+                             "items": {"enum": list(ROLES)},
+                             "description": "every role held, from the least to the most "
+                                            "powerful"},
+                   "role": {"enum": list(ROLES),
+                            "description": "the most powerful role held (kept for older "
+                                           "clients; read roles)"},
                    "unit": _ref("Unit")}),
     "CompetencyLevel": _object({"code": STR, "level": {"type": "integer", "minimum": 1,
                                                        "maximum": 5}}),

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from lms.auth.models import User
+from lms.auth.roles import ordered
 from lms.competency.models import CompetencyEvidence
 from lms.competency.services import JpSummary, ProfileRow
 from lms.content import Quiz
@@ -42,8 +43,11 @@ def unit_json(unit: Unit) -> dict[str, Any]:
 
 
 def me_json(user: User) -> dict[str, Any]:
-    """The caller as ``{nip, name, role, unit}``."""
-    return {"nip": user.nip, "name": user.name, "role": user.role, "unit": unit_json(user.unit)}
+    """The caller as ``{nip, name, roles, role, unit}``: ``roles`` from the least to the most
+    powerful; ``role``, the most powerful of them, is kept for clients written before an
+    account could hold several roles."""
+    return {"nip": user.nip, "name": user.name, "roles": ordered(user.roles),
+            "role": user.primary_role, "unit": unit_json(user.unit)}
 
 
 def course_json(version: CourseVersion) -> dict[str, Any]:

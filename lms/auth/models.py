@@ -2,18 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import CheckConstraint, ColumnElement, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.extensions import db
 from lms.org.models import Position, Unit
 from lms.timeutil import utcnow
 
+# From the least to the most powerful; an account holds a non-empty set of them.
 ROLES = ("learner", "trainer", "manager", "admin")
 EMPLOYEE_TYPES = ("PNS", "PPPK")
+
+
+class UserRole(db.Model):
+    """One role held by a user: a user's roles are the set of their rows."""
+
+    __tablename__ = "user_roles"
+    __table_args__ = (
+        CheckConstraint("role IN ('learner', 'trainer', 'manager', 'admin')", name="role"),
+        # "Who holds this role" reads the index; "which roles has this user" the primary key.
+        Index("ix_user_roles_role_user_id", "role", "user_id"),
+    )
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    role: Mapped[str] = mapped_column(String(16), primary_key=True)
 
 
 class User(UserMixin, db.Model):
@@ -24,7 +41,6 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     nip: Mapped[str] = mapped_column(String(18), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(16), default="learner")
     employee_type: Mapped[str] = mapped_column(String(8), default="PNS")
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     position_id: Mapped[int | None] = mapped_column(
@@ -42,6 +58,35 @@ class User(UserMixin, db.Model):
     unit: Mapped[Unit] = relationship(foreign_keys=[unit_id])
     position: Mapped[Position | None] = relationship()
     supervisor: Mapped[User | None] = relationship(remote_side=[id])
+    # The session's user is loaded with them (lms.auth.policy.user_statement); elsewhere they
+    # load on first use, or eagerly where a list shows them.
+    role_rows: Mapped[list[UserRole]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by=UserRole.role)
+
+    @property
+    def roles(self) -> frozenset[str]:
+        """The roles the user holds (``lms.auth.roles.ROLE_LABELS`` names them)."""
+        return frozenset(row.role for row in self.role_rows)
+
+    @roles.setter
+    def roles(self, wanted: Iterable[str]) -> None:
+        """Hold exactly ``wanted`` (already validated): rows of kept roles stay, so setting
+        the same set changes nothing."""
+        wanted = set(wanted)
+        kept = [row for row in self.role_rows if row.role in wanted]
+        held = {row.role for row in kept}
+        self.role_rows = kept + [UserRole(role=r) for r in ROLES if r in wanted - held]
+
+    @property
+    def primary_role(self) -> str:
+        """The most powerful role held (``learner`` when none): the single ``role`` that
+        older API clients read."""
+        return next((r for r in reversed(ROLES) if r in self.roles), "learner")
+
+    @classmethod
+    def holding(cls, *roles: str) -> ColumnElement[bool]:
+        """SQL condition: the user holds one of ``roles`` (exactly, not through admin)."""
+        return cls.id.in_(db.select(UserRole.user_id).where(UserRole.role.in_(roles)))
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
@@ -58,8 +103,10 @@ class User(UserMixin, db.Model):
         return f"{n[:8]} {n[8:14]} {n[14]} {n[15:]}" if len(n) == 18 else n
 
     def has_role(self, *roles: str) -> bool:
-        """True when the user holds one of ``roles`` (admins hold every role)."""
-        return self.role in roles or self.role == "admin"
+        """True when the user may act in one of ``roles``: they hold it, or they are an admin
+        (an admin may do what every role may)."""
+        held = self.roles
+        return "admin" in held or not held.isdisjoint(roles)
 
 
 class ApiToken(db.Model):

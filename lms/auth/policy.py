@@ -17,11 +17,12 @@ from lms.inputs import MAX_ID
 
 
 def user_statement(*extra: Any) -> Select:
-    """The query of the session's user (bound ``user_id``) and its unit (every page's header
-    names it), with ``extra`` scalar columns (the navigation's counts). Build it once and
-    pass it to ``session_user``: building a statement costs about as much as running it."""
+    """The query of the session's user (bound ``user_id``) with its unit (every page's header
+    names it) and roles (the navigation checks them), with ``extra`` scalar columns (the
+    navigation's counts). Build it once and pass it to ``session_user``: building a statement
+    costs about as much as running it."""
     return (select(User, *extra).where(User.id == bindparam("user_id"))
-            .options(joinedload(User.unit)))
+            .options(joinedload(User.unit), joinedload(User.role_rows)))
 
 
 _user_only = cache(user_statement)
@@ -34,7 +35,7 @@ def session_user(identity: str, statement: Select | None = None) -> Row | None:
     if not user_id.isdigit() or int(user_id) > MAX_ID:
         return None
     row = db.session.execute(statement if statement is not None else _user_only(),
-                             {"user_id": int(user_id)}).one_or_none()
+                             {"user_id": int(user_id)}).unique().one_or_none()
     if row is None or not row[0].active or str(row[0].session_version) != version:
         return None
     return row
@@ -72,9 +73,9 @@ def can_see_unit(session, user: User, unit_id: int) -> bool:
     """Admins see every unit; managers their unit and every unit below it; others none."""
     from lms.org.services import subtree_ids
 
-    if user.role == "admin":
+    if "admin" in user.roles:
         return True
-    return user.role == "manager" and unit_id in subtree_ids(session, user.unit_id)
+    return "manager" in user.roles and unit_id in subtree_ids(session, user.unit_id)
 
 
 def can_see_employee(session, user: User, employee: User) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from datetime import timedelta
 from functools import cache
 
@@ -13,8 +14,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, joinedload
 
 from lms.audit.services import record_audit
-from lms.auth.models import EMPLOYEE_TYPES, ROLES, ApiToken, User
+from lms.auth.models import EMPLOYEE_TYPES, ApiToken, User
 from lms.auth.nip import normalise_nip
+from lms.auth.roles import RoleError, check_roles, ordered
 from lms.auth.throttle import (ThrottlePolicy, check_throttle, clear_failures, nip_key,
                                record_failure)
 from lms.org.services import get_unit
@@ -44,14 +46,17 @@ def create_user(
     *,
     nip: str,
     name: str,
-    role: str,
+    roles: str | Iterable[str],
     unit_code: str,
     password: str,
     employee_type: str = "PNS",
 ) -> User:
-    """Create a user after validating NIP, role, unit and password length."""
-    if role not in ROLES:
-        raise AccountError(f"role must be one of {', '.join(ROLES)}")
+    """Create a user after validating NIP, roles (one role, or a set), unit and password
+    length."""
+    try:
+        held = check_roles([roles] if isinstance(roles, str) else roles)
+    except RoleError as exc:
+        raise AccountError(str(exc)) from None
     if employee_type not in EMPLOYEE_TYPES:
         raise AccountError("employee type must be PNS or PPPK")
     nip = normalise_nip(nip, employee_type)
@@ -65,7 +70,7 @@ def create_user(
     if not name.strip():
         raise AccountError("name is required")
     user = User(
-        nip=nip, name=name.strip(), role=role, unit=unit, employee_type=employee_type,
+        nip=nip, name=name.strip(), roles=held, unit=unit, employee_type=employee_type,
         password_hash=hash_password(password),
     )
     session.add(user)
@@ -121,6 +126,23 @@ def end_access(session: Session, user: User) -> None:
     nothing issued before it keeps working."""
     end_sessions(user)
     end_tokens(session, user)
+
+
+def set_roles(session: Session, user: User, roles: Iterable[str], *, actor: User | None = None,
+              remote: str | None = None, via: str | None = None) -> bool:
+    """Give the user exactly ``roles`` (a set checked by ``check_roles``). A change ends every
+    session and API token they have (nothing opened by the old roles keeps working) and goes
+    to the audit trail as the old and the new set; returns whether anything changed."""
+    wanted, before = frozenset(roles), user.roles
+    if wanted == before:
+        return False
+    record_audit(session, "user.role_changed", actor=actor, remote=remote, target_type="user",
+                 target_id=user.nip, details={"from": ordered(before), "to": ordered(wanted),
+                                              **({"via": via} if via else {})})
+    user.roles = wanted
+    end_access(session, user)
+    session.flush()
+    return True
 
 
 def disable_user(session: Session, user: User) -> None:

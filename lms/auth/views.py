@@ -10,7 +10,7 @@ from flask_babel import ngettext
 from flask_babel import refresh as refresh_locale
 from flask_login import current_user, login_required, login_user, logout_user
 
-from lms.auth import bp, token_views  # noqa: F401  (token_views registers its routes)
+from lms.auth import bp, role_views, token_views  # noqa: F401  (they register their routes)
 from lms.auth.forms import LoginForm
 from lms.auth.devices import is_known_device, remember_device
 from lms.auth.services import authenticate, end_sessions

@@ -37,16 +37,16 @@ def is_owner(session: Session, user: User, course_id: int) -> bool:
 
 def can_edit_course(session: Session, user: User, course: Course) -> bool:
     """Admins edit every course; trainers the courses they own or were added to."""
-    if user.role == "admin":
+    if "admin" in user.roles:
         return True
-    return user.role == "trainer" and is_owner(session, user, course.id)
+    return "trainer" in user.roles and is_owner(session, user, course.id)
 
 
 def can_edit_draft(session: Session, user: User, draft: CourseDraft) -> bool:
     """A draft of a course follows the course's rule; a draft of a new course its creator."""
-    if user.role == "admin":
+    if "admin" in user.roles:
         return True
-    if user.role != "trainer":
+    if "trainer" not in user.roles:
         return False
     if draft.course_id is None:
         return draft.created_by_id == user.id
@@ -72,7 +72,7 @@ def list_editable(session: Session, user: User) -> list[tuple[Course, CourseVers
     query = select(Course, CourseVersion).outerjoin(
         CourseVersion, (CourseVersion.course_id == Course.id)
         & (CourseVersion.number == Course.current_number))
-    if user.role != "admin":
+    if "admin" not in user.roles:
         query = query.join(CourseOwner, CourseOwner.course_id == Course.id).where(
             CourseOwner.user_id == user.id)
     return [(c, v) for c, v in session.execute(query.order_by(Course.slug))]
@@ -81,7 +81,7 @@ def list_editable(session: Session, user: User) -> list[tuple[Course, CourseVers
 def list_new_drafts(session: Session, user: User) -> list[CourseDraft]:
     """Drafts of courses not yet published that ``user`` may edit."""
     query = select(CourseDraft).where(CourseDraft.course_id.is_(None))
-    if user.role != "admin":
+    if "admin" not in user.roles:
         query = query.where(CourseDraft.created_by_id == user.id)
     return list(session.scalars(query.order_by(CourseDraft.slug)))
 

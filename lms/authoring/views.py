@@ -137,7 +137,7 @@ def add_course_owner(slug: str):
     form = OwnerForm()
     nip = re.sub(r"[\s.]", "", form.nip.data or "") if form.validate_on_submit() else ""
     user = db.session.scalar(db.select(User).where(User.nip == nip)) if nip else None
-    if user is None or user.role not in TRAINERS:
+    if user is None or not user.has_role(*TRAINERS):
         flash(_("Tidak ada pengajar dengan NIP itu."), "error")
         return redirect(url_for("authoring.course", slug=slug))
     add_owner(db.session, found, user)

@@ -24,7 +24,7 @@ def _scope_unit() -> Unit | None:
     manager's own unit, or None (the whole agency) for an admin."""
     code = request.args.get("unit", "").strip()
     if not code:
-        return None if current_user.role == "admin" else current_user.unit
+        return None if "admin" in current_user.roles else current_user.unit
     unit = get_unit(db.session, code)
     if unit is None or not can_see_unit(db.session, current_user, unit.id):
         abort(404)
@@ -44,7 +44,7 @@ def needs():
     total, met = count_attainment(db.session, DashboardQuery(
         root_unit_id=root, year=year, today=today,
         targets={"PNS": config["JP_TARGET_PNS"], "PPPK": config["JP_TARGET_PPPK"]}))
-    own_root = None if current_user.role == "admin" else current_user.unit_id
+    own_root = None if "admin" in current_user.roles else current_user.unit_id
     return render_template(
         "manager/needs.html", needs=get_training_needs(db.session, root), unit=unit,
         year=year, this_year=today.year, total=total, met=met,

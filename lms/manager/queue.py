@@ -40,7 +40,7 @@ class QueueItem:
 
 def _root(user: User) -> int | None:
     """The unit whose subtree the user acts on; None (everyone) for an admin."""
-    return None if user.role == "admin" else user.unit_id
+    return None if "admin" in user.roles else user.unit_id
 
 
 def _scoped(query: Select, user: User, person_id, name: str) -> Select:
@@ -161,4 +161,4 @@ def list_queue(session: Session, user: User, today: date,
 def reviewed_by_admin(user: User) -> bool:
     """True when nobody above the user can validate their outside training: a manager of a
     top-level unit, whose own items go to the admins' queue."""
-    return user.role == "manager" and user.unit.parent_id is None
+    return "manager" in user.roles and user.unit.parent_id is None

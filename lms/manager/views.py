@@ -50,7 +50,7 @@ def _targets() -> dict[str, int]:
 
 def _query(page: int = 1) -> tuple[DashboardQuery, dict]:
     """The dashboard query from the URL; a unit outside the caller's scope is a 404."""
-    root = None if current_user.role == "admin" else current_user.unit_id
+    root = None if "admin" in current_user.roles else current_user.unit_id
     code = request.args.get("unit", "").strip()
     if code:
         unit = get_unit(db.session, code)
@@ -78,7 +78,7 @@ def dashboard():
     """Employees of the manager's subtree: courses, JP against target, overdue, gaps."""
     page = request.args.get("hal", 1, type=int)
     query, args = _query(page)
-    root = None if current_user.role == "admin" else current_user.unit_id
+    root = None if "admin" in current_user.roles else current_user.unit_id
     return render_template(
         "manager/dashboard.html", board=get_dashboard(db.session, query), query=query,
         args=args, units=list_scope_units(db.session, root),

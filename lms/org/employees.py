@@ -9,13 +9,14 @@ from typing import TextIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lms.auth.models import EMPLOYEE_TYPES, ROLES, User
+from lms.auth.models import EMPLOYEE_TYPES, User
 from lms.auth.nip import NipInvalid, normalise_nip
-from lms.auth.services import end_access
+from lms.auth.roles import RoleError, check_roles, split_roles
+from lms.auth.services import set_roles
 from lms.org.models import Position, Unit
 
 COLUMNS = ["nip", "name", "employee_type", "unit_code", "unit_name", "parent_unit_code", "role",
-           "position_code", "golongan", "supervisor_nip"]
+           "roles", "position_code", "golongan", "supervisor_nip"]
 REQUIRED = ["nip", "name", "unit_code"]
 # Not an Argon2 hash, so no password matches until an admin sets one.
 UNUSABLE_PASSWORD = "!unset"
@@ -40,8 +41,26 @@ class EmployeeImportError(ValueError):
         self.problems = problems
 
 
-def import_employees_csv(session: Session, stream: TextIO) -> str:
-    """Create or update employees (by NIP) and units (by code); flushes, does not commit."""
+def _row_roles(data: dict[str, str], errors: list[str]) -> frozenset[str] | None:
+    """The roles a row gives (``roles``: ``trainer;manager``; the older ``role`` column is
+    read the same way), or None when both are empty: a new employee is then a learner and a
+    known one keeps their roles."""
+    given = [split_roles(data[c]) for c in ("roles", "role") if data[c]]
+    if not given:
+        return None
+    try:
+        held = [check_roles(roles) for roles in given]
+    except RoleError as exc:
+        errors.append(str(exc))
+        return None
+    if len(held) == 2 and held[0] != held[1]:
+        errors.append("the role and roles columns differ: fill one of them")
+    return held[0]
+
+
+def import_employees_csv(session: Session, stream: TextIO, *, via: str = "cli") -> str:
+    """Create or update employees (by NIP) and units (by code); flushes, does not commit.
+    Each change of an employee's roles is put in the audit trail (old → new set)."""
     reader = csv.DictReader(stream)
     missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
     if missing:
@@ -55,12 +74,10 @@ def import_employees_csv(session: Session, stream: TextIO) -> str:
         line = reader.line_num
         data = {k: (row.get(k) or "").strip() for k in COLUMNS}
         employee_type = data["employee_type"] or "PNS"
-        role = data["role"] or "learner"
         errors = [f"{c} is required" for c in REQUIRED if not data[c]]
         if employee_type not in EMPLOYEE_TYPES:
             errors.append("employee_type must be PNS or PPPK")
-        if role not in ROLES:
-            errors.append(f"role must be one of {', '.join(ROLES)}")
+        roles = _row_roles(data, errors)
         try:
             nip = normalise_nip(data["nip"], employee_type) if data["nip"] else ""
         except NipInvalid as exc:
@@ -83,7 +100,7 @@ def import_employees_csv(session: Session, stream: TextIO) -> str:
         if data["supervisor_nip"] and supervisor == nip:
             errors.append("an employee cannot be their own supervisor")
         problems.extend(f"line {line}: {e}" for e in errors)
-        rows.append((nip, data["name"], employee_type, code, role, data["position_code"],
+        rows.append((nip, data["name"], employee_type, code, roles, data["position_code"],
                      golongan, supervisor, line))
     for nip, *_rest, supervisor, line in rows:
         if supervisor and supervisor not in known_nips and supervisor not in seen:
@@ -105,17 +122,18 @@ def import_employees_csv(session: Session, stream: TextIO) -> str:
     wanted = [r[0] for r in rows] + [r[7] for r in rows if r[7]]
     existing = {u.nip: u for u in session.scalars(select(User).where(User.nip.in_(wanted)))}
     created = updated = 0
-    for nip, name, employee_type, code, role, position, golongan, _sup, _line in rows:
+    for nip, name, employee_type, code, roles, position, golongan, _sup, _line in rows:
         user = existing.get(nip)
         if user is None:
-            user = existing[nip] = User(nip=nip, password_hash=UNUSABLE_PASSWORD)
+            user = existing[nip] = User(nip=nip, password_hash=UNUSABLE_PASSWORD,
+                                        roles=roles or {"learner"})
             session.add(user)
             created += 1
         else:
             updated += 1
-            if user.role != role:  # a role change ends what the old role had opened
-                end_access(session, user)
-        user.name, user.employee_type, user.unit, user.role = name, employee_type, units[code], role
+            if roles is not None:  # a change ends what the old roles had opened
+                set_roles(session, user, roles, via=via)
+        user.name, user.employee_type, user.unit = name, employee_type, units[code]
         # Empty optional columns leave what an admin set on the web unchanged.
         if position:
             user.position = positions[position]

@@ -22,7 +22,7 @@ def make_person(db):
 
     def make(unit, role="learner", name="Pegawai Uji"):
         user = create_user(db.session, nip=f"198505052010011{next(numbers):03d}", name=name,
-                           role=role, unit_code=unit.code, password=PASSWORD)
+                           roles=role, unit_code=unit.code, password=PASSWORD)
         db.session.commit()
         return user
 

@@ -18,11 +18,11 @@ def _events(db, action: str | None = None) -> list[AuditEvent]:
 def test_role_change_disabling_and_password_are_recorded(admin_client, db, org):
     budi, admin = org["learner_a"], org["admin"]
     response = admin_client.post(f"/admin/pegawai/{budi.nip}", data=_form(
-        org, nip=budi.nip, name=budi.name, role="manager", active=None))
+        org, nip=budi.nip, name=budi.name, roles=["manager", "trainer"], active=None))
     assert response.status_code == 302
     role = _events(db, "user.role_changed")
     assert [(e.actor_id, e.target_id, e.details) for e in role] == [
-        (admin.id, budi.nip, {"from": "learner", "to": "manager"})]
+        (admin.id, budi.nip, {"from": ["learner"], "to": ["trainer", "manager"]})]
     assert [e.target_id for e in _events(db, "user.disabled")] == [budi.nip]
     changed = _events(db, "user.changed")[0]
     assert changed.remote == "127.0.0.1" and "golongan" in changed.details["fields"]
@@ -36,7 +36,7 @@ def test_role_change_disabling_and_password_are_recorded(admin_client, db, org):
 def test_a_refused_change_records_nothing(admin_client, db, org):
     me = org["admin"]
     admin_client.post(f"/admin/pegawai/{me.nip}", data=_form(
-        org, nip=me.nip, name=me.name, role="manager"))
+        org, nip=me.nip, name=me.name, roles="manager"))
     assert _events(db) == []
 
 

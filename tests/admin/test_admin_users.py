@@ -10,7 +10,7 @@ NEW_NIP = "198503122010011001"
 
 def _form(org, **changes):
     data = {"nip": NEW_NIP, "name": "Ani Suryani, S.E.", "employee_type": "PNS",
-            "role": "learner", "unit": str(org["a"].id), "position": "", "golongan": "III/a",
+            "roles": "learner", "unit": str(org["a"].id), "position": "", "golongan": "III/a",
             "supervisor_nip": org["manager_a"].nip, "active": "y"}
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
@@ -93,12 +93,12 @@ def test_bad_inputs_are_refused_next_to_the_field(admin_client, db, org):
 def test_edit_employee(find_user, admin_client, db, org):
     budi = org["learner_a"]
     response = admin_client.post(f"/admin/pegawai/{budi.nip}", data=_form(
-        org, nip=budi.nip, name="Budi Hartono", role="trainer", unit=str(org["b"].id),
+        org, nip=budi.nip, name="Budi Hartono", roles="trainer", unit=str(org["b"].id),
         position=str(org["position"].id), golongan="III/b"))
     assert response.status_code == 302
     budi = find_user(budi.nip)
-    assert (budi.name, budi.role, budi.unit.code, budi.position.code, budi.golongan) == (
-        "Budi Hartono", "trainer", "BID-B", "PRAKOM", "III/b")
+    assert (budi.name, budi.roles, budi.unit.code, budi.position.code, budi.golongan) == (
+        "Budi Hartono", {"trainer"}, "BID-B", "PRAKOM", "III/b")
     page = admin_client.get(f"/admin/pegawai/{budi.nip}").get_data(as_text=True)
     assert "Budi Hartono" in page and 'value="III/b"' in page
 
@@ -122,15 +122,15 @@ def test_disabling_ends_sessions_and_sign_in(find_user, app, admin_client, db, o
 
 def test_admin_cannot_disable_or_demote_themself(find_user, admin_client, db, org):
     me = org["admin"]
-    for changes, message in (({"active": None, "role": "admin"}, "menonaktifkan diri sendiri"),
-                             ({"role": "manager"}, "menurunkan peran sendiri")):
+    for changes, message in (({"active": None, "roles": "admin"}, "menonaktifkan diri sendiri"),
+                             ({"roles": "manager"}, "menurunkan peran sendiri"), ({"roles": ["manager", "trainer"]}, "menurunkan peran sendiri")):
         response = admin_client.post(f"/admin/pegawai/{me.nip}", data=_form(
             org, nip=me.nip, name=me.name, unit=str(org["b"].id), supervisor_nip="",
             **changes))
         assert response.status_code == 422
         assert message in response.get_data(as_text=True)
     me = find_user(me.nip)
-    assert me.active and me.role == "admin"
+    assert me.active and me.roles == {"admin"}
     assert admin_client.get("/admin/").status_code == 200
 
 

@@ -65,7 +65,7 @@ def test_me(api_as, make_unit, make_user):
     unit = make_unit("BKPSDM", "Badan Kepegawaian")
     user = make_user(role="manager", unit=unit, name="Siti Aminah")
     body = api_as(user).get("/me").get_json()
-    assert body == {"nip": user.nip, "name": "Siti Aminah", "role": "manager",
+    assert body == {"nip": user.nip, "name": "Siti Aminah", "roles": ["manager"], "role": "manager",
                     "unit": {"code": "BKPSDM", "name": "Badan Kepegawaian"}}
 
 

@@ -23,7 +23,7 @@ def test_cli_account_and_token_changes_are_recorded(db, runner, make_unit):
     assert runner.invoke(args=["lms", "token", "create", nip]).exit_code == 0
     actions = _actions(db)
     assert actions[:2] == [
-        ("user.created", nip, {"role": "manager", "unit": "PEMKOT", "via": "cli"}),
+        ("user.created", nip, {"roles": ["manager"], "unit": "PEMKOT", "via": "cli"}),
         ("user.password_changed", nip, {"via": "cli"}),
     ]
     assert [(a, t, d["via"]) for a, t, d in actions[2:]] == [("token.created", nip, "cli")]

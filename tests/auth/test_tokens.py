@@ -52,7 +52,7 @@ def test_admin_web_password_reset_ends_api_tokens(app, client, db, make_user, lo
 
 
 def _employee_form(user, **changes) -> dict:
-    data = {"nip": user.nip, "name": user.name, "role": user.role,
+    data = {"nip": user.nip, "name": user.name, "roles": sorted(user.roles),
             "employee_type": user.employee_type, "golongan": "", "unit": str(user.unit_id),
             "position": "", "supervisor_nip": "", "active": "y"}
     data.update(changes)
@@ -64,7 +64,7 @@ def test_role_change_and_disabling_end_api_tokens(app, client, db, make_user, lo
                                           make_user())
     tokens = {u.nip: _token(db, u) for u in (promoted, disabled, renamed)}
     login(admin)
-    for user, changes in ((promoted, {"role": "manager"}), (disabled, {"active": None}),
+    for user, changes in ((promoted, {"roles": ["learner", "manager"]}), (disabled, {"active": None}),
                           (renamed, {"name": "Nama Baru"})):
         response = client.post(f"/admin/pegawai/{user.nip}", data=_employee_form(user, **changes))
         assert response.status_code == 302, response.get_data(as_text=True)
