@@ -122,7 +122,7 @@ def test_roles_page_and_navigation_name_the_roles_and_what_they_give(client, log
                                                                      head_who_teaches):
     login(head_who_teaches)
     home = client.get("/").get_data(as_text=True)
-    assert 'href="/peran"' in home and "Pengajar · Atasan" in home
+    assert 'href="/peran"' in home and "Peran: Pengajar · Atasan" in home
     assert 'title="Memantau pegawai unitnya' in home  # the manager link says what it gives
     page = client.get("/peran").get_data(as_text=True)
     assert page.count("Peran Anda</span>") == 2  # trainer and manager rows
