@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from lms.auth.models import User
 from lms.auth.policy import can, session_user, user_statement
 from lms.auth.roles import ROLE_GIVES, ROLE_LABELS, ordered
+from lms.competency.forms import ledger_kind
 from lms.extensions import db, login_manager
 from lms.manager.queue import queue_count_clause
 from lms.notifications.services import unread_count_clause
@@ -71,6 +72,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["date"] = lambda d: format_date(d, "medium") if d else ""
     app.jinja_env.filters["datetime"] = (
         lambda d: format_datetime(d, "medium") if isinstance(d, datetime) else "")
+    app.jinja_env.filters["ledger_kind"] = ledger_kind
     app.jinja_env.globals["can"] = can
     login_manager.user_loader(load_user_for_pages)
     app.jinja_env.globals["ordered_roles"] = ordered

@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from lms.competency.external import KLASIKAL, NON_KLASIKAL, ExternalTrainingInput
-from lms.competency.models import Competency
+from lms.competency.models import Competency, JpLedgerEntry
 
 KIND_LABELS = {
     "pelatihan klasikal": _l("Pelatihan klasikal (tatap muka)"),
@@ -32,6 +32,13 @@ KIND_LABELS = {
     "komunitas belajar": _l("Komunitas belajar"),
     "non-klasikal lainnya": _l("Non-klasikal lainnya"),
 }
+
+
+def ledger_kind(entry: JpLedgerEntry) -> str:
+    """What a JP ledger row's kind reads as (the key stays what exports carry)."""
+    if entry.course_id is not None and entry.kind == "e-learning":
+        return str(_l("E-learning Kelas ASN"))
+    return str(KIND_LABELS.get(entry.kind, entry.kind))
 
 
 class _DateField(DateField):

@@ -99,6 +99,31 @@ def list_framework(session: Session) -> list[Competency]:
     return sorted(rows, key=lambda c: (order.get(c.group, len(GROUPS)), c.code))
 
 
+@dataclass(frozen=True)
+class CompetencyLabel:
+    """What learners read next to a competency code: its name and its levels' meanings."""
+
+    name: str
+    levels: dict[int, str]
+
+
+def get_competency_labels(session: Session, codes: set[str]) -> dict[str, CompetencyLabel]:
+    """Names and level descriptions of the given competencies, in one query."""
+    if not codes:
+        return {}
+    rows = session.execute(
+        select(Competency.code, Competency.name, CompetencyLevel.level,
+               CompetencyLevel.description)
+        .outerjoin(CompetencyLevel, CompetencyLevel.competency_code == Competency.code)
+        .where(Competency.code.in_(codes)))
+    labels: dict[str, CompetencyLabel] = {}
+    for code, name, level, description in rows:
+        label = labels.setdefault(code, CompetencyLabel(name, {}))
+        if level is not None:
+            label.levels[level] = description
+    return labels
+
+
 def _apply(session: Session, competency: Competency, data: CompetencyData) -> None:
     competency.name, competency.group = data.name, data.group
     competency.description = data.description

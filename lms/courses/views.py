@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from lms.authoring.feedback import NotCompleted, get_feedback, save_feedback
 from lms.authoring.forms import FeedbackForm
+from lms.competency.framework import get_competency_labels
 from lms.courses import bp
 from lms.courses.serving import asset_response
 from lms.courses.services import get_asset, get_current_version, list_published, ordered_items
@@ -29,8 +30,10 @@ def catalog():
     search = request.args.get("q", "").strip()[:100]
     versions = list_published(db.session, search)
     progress = progress_by_course(db.session, current_user, versions)
+    labels = get_competency_labels(
+        db.session, {c.competency_code for v in versions for c in v.competencies})
     return render_template("courses/catalog.html", versions=versions, progress=progress,
-                           search=search)
+                           search=search, labels=labels)
 
 
 @bp.get("/kursus/<slug>")
@@ -47,7 +50,8 @@ def course(slug: str):
         feedback_form = FeedbackForm(obj=feedback)
     return render_template(
         "courses/course.html", version=version, enrollment=enrollment, progress=progress,
-        resume=resume, items=items,
+        resume=resume, items=items, labels=get_competency_labels(
+            db.session, {c.competency_code for c in version.competencies}),
         missing=missing_prerequisites(db.session, current_user, version),
         feedback=feedback, feedback_form=feedback_form,
     )

@@ -179,6 +179,7 @@ def test_manager_sees_and_validates_an_outside_training(client, db, org_tree, re
     page = client.get(f"/atasan/pegawai/{employee.nip}").get_data(as_text=True)
     assert "Divalidasi oleh Kabid A" in page
     assert "20 / 20 JP" in page
+    assert "<td>Pelatihan klasikal (tatap muka)</td>" in page  # the kind's label, not its key
     dashboard = client.get("/atasan/?unit=SEK-A1").get_data(as_text=True)
     assert "Citra" in dashboard
     # A second review is refused with a message, and changes nothing.

@@ -2,7 +2,7 @@
 
 from sqlalchemy import func, select
 
-from lms.competency.models import CompetencyEvidence, JpLedgerEntry
+from lms.competency.models import CompetencyEvidence, CompetencyLevel, JpLedgerEntry
 from lms.learning.models import Enrollment, LessonCompletion
 from tests.conftest import PASSING_ANSWERS, write_course
 
@@ -18,12 +18,18 @@ def _submit_quiz(client, slug, answers):
     return client.post(f"/kursus/{slug}/kuis/kuis", data=form), token
 
 
-def test_catalogue_lists_courses_with_jp_competencies_and_search(client, make_user, login,
+def test_catalogue_lists_courses_with_jp_competencies_and_search(client, db, make_user, login,
                                                                  make_course):
     make_course()
     login(make_user())
     page = client.get("/kursus").get_data(as_text=True)
     assert "Kursus Uji" in page and "2 JP" in page and "M.03" in page
+    # Words, not codes: the competency's name, and what the level means (hover and details).
+    assert "M.03 Komunikasi · level 2" in page and "M.05 " in page
+    level_2 = db.session.get(CompetencyLevel, ("M.03", 2)).description
+    assert f'title="{level_2}"' in page and f"Level 2: {level_2}" in page
+    course = client.get("/kursus/kursus-uji").get_data(as_text=True)
+    assert "M.03 Komunikasi · level 2" in course and f"Level 2: {level_2}" in course
     assert "Kursus Uji" not in client.get("/kursus?q=tidakada").get_data(as_text=True)
     assert "Kursus Uji" in client.get("/kursus?q=kecil").get_data(as_text=True)
 
@@ -54,6 +60,7 @@ def test_full_path_completes_course_once_and_feeds_profile(client, db, make_user
     assert db.session.scalar(select(func.count()).select_from(CompetencyEvidence)) == 2
     profile = client.get("/profil").get_data(as_text=True)
     assert "2 / 20 JP" in profile and "M.03 Komunikasi" in profile
+    assert "<td>E-learning Kelas ASN</td>" in profile  # the kind's label, not its key
 
 
 def test_lesson_page_has_navigation_and_is_light(client, make_user, login, make_course):
