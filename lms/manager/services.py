@@ -369,6 +369,16 @@ def list_scope_units(session: Session, root_unit_id: int | None) -> list[Unit]:
     return list(session.scalars(query))
 
 
+def list_scope_positions(session: Session, root_unit_id: int | None) -> list[Position]:
+    """Positions held by someone in the manager's subtree (every position for admins)."""
+    query = select(Position).order_by(Position.name, Position.code)
+    scope = scope_units(root_unit_id)
+    if scope is not None:
+        held = select(User.position_id).join(scope, scope.c.id == User.unit_id)
+        query = query.where(Position.id.in_(held))
+    return list(session.scalars(query))
+
+
 REPORT_HEADER = ["nip", "name", "unit", "position", "employee_type", "courses_completed",
                  "in_progress", "not_started", "jp", "jp_target", "met", "overdue", "gap"]
 LEDGER_HEADER = ["nip", "name", "unit", "year", "title", "kind", "provider", "started_on",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from flask import Response, abort, current_app, render_template, request, stream_with_context
 from flask_login import current_user
@@ -28,8 +29,8 @@ from lms.manager.scope import employee_in_scope
 from lms.manager.matrix import iter_matrix_rows, list_competency_codes, matrix_header
 from lms.manager.services import (LEDGER_HEADER, REPORT_HEADER, SORTS, DashboardQuery,
                                   get_dashboard, iter_ledger_rows, iter_report_rows,
-                                  list_scope_units)
-from lms.org.services import get_position, get_unit, list_positions
+                                  list_scope_positions, list_scope_units)
+from lms.org.services import get_position, get_unit
 from lms.reports.exports import iter_csv, xlsx_bytes
 from lms.timeutil import local_date, utcnow
 
@@ -41,6 +42,13 @@ def _year() -> int:
     this_year = local_date(utcnow()).year
     year = request.args.get("tahun", this_year, type=int)
     return year if 2000 <= year <= this_year + 1 else this_year
+
+
+def _as_of(year: int) -> date:
+    """The day a year's figures are counted on: today, or the last day of a past year (what
+    was overdue then, not what is overdue now)."""
+    today = local_date(utcnow())
+    return min(today, date(year, 12, 31))
 
 
 def _targets() -> dict[str, int]:
@@ -58,11 +66,12 @@ def _query(page: int = 1) -> tuple[DashboardQuery, dict]:
             abort(404)
         root = unit.id
     position = get_position(db.session, request.args.get("jabatan", "").strip())
+    year = _year()
     status = request.args.get("status", "")
     sort = request.args.get("urut", "name")
     key = sort.removeprefix("-")
     query = DashboardQuery(
-        root_unit_id=root, year=_year(), today=local_date(utcnow()), targets=_targets(),
+        root_unit_id=root, year=year, today=_as_of(year), targets=_targets(),
         position_id=position.id if position else None,
         met={"tercapai": True, "belum": False}.get(status),
         sort=key if key in SORTS else "name", descending=sort.startswith("-"), page=page,
@@ -82,7 +91,7 @@ def dashboard():
     return render_template(
         "manager/dashboard.html", board=get_dashboard(db.session, query), query=query,
         args=args, units=list_scope_units(db.session, root),
-        positions=list_positions(db.session), this_year=local_date(utcnow()).year,
+        positions=list_scope_positions(db.session, root), this_year=local_date(utcnow()).year,
     )
 
 

@@ -110,3 +110,15 @@ def test_prerequisites_refuse_enrolment_with_a_clear_message(client, db, make_us
     response = client.post("/kursus/lanjut/daftar", follow_redirects=True)
     assert "prasyarat" in response.get_data(as_text=True).lower()
     assert db.session.scalar(select(func.count()).select_from(Enrollment)) == 0
+
+
+def test_a_past_years_profile_says_the_target_was_missed(client, make_user, login):
+    login(make_user())
+    from lms.timeutil import local_date, utcnow
+
+    this_year = local_date(utcnow()).year
+    now = client.get("/profil").get_data(as_text=True)
+    assert "Kurang 20 JP lagi untuk mencapai target." in now
+    past = client.get(f"/profil?tahun={this_year - 1}").get_data(as_text=True)
+    assert f"Target tahun {this_year - 1} tidak tercapai: kurang 20 JP." in past
+    assert "JP lagi" not in past

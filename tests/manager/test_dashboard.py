@@ -226,3 +226,32 @@ def test_page_figures_are_the_same_whatever_the_sort(db, org, make_user, credit,
     assert [r.name for r in not_met.rows] == ["Budi", "Eko", "Kabid A"]
     assert (not_met.total, not_met.met, not_met.overdue) == (3, 0, 1)
     assert [(g.code, g.total) for g in not_met.gaps] == [("M.03", 3), ("M.05", 2), ("T.01", 1)]
+
+
+def test_the_position_filter_lists_only_positions_held_in_scope(db, client, org, login):
+    from lms.org.services import save_position
+
+    analyst = save_position(db.session, "ANALIS", "Analis Kebijakan", "fungsional", {})
+    org["learner_b"].position = analyst  # in Bidang B: outside Kabid A's subtree
+    db.session.commit()
+    login(org["manager_a"])
+    html = client.get("/atasan/").get_data(as_text=True)
+    assert 'value="PRAKOM"' in html and 'value="ANALIS"' not in html
+    client.post("/keluar")
+    login(org["manager_root"])
+    assert 'value="ANALIS"' in client.get("/atasan/").get_data(as_text=True)
+
+
+def test_a_past_year_counts_what_was_overdue_then(db, client, org, login, make_course, clock):
+    make_course("wajib")
+    course = db.session.scalar(select(Course).where(Course.slug == "wajib"))
+    # Due in the middle of this year: overdue now, but not at the end of last year.
+    today = local_date(utcnow())
+    db.session.add(CourseAssignment(user_id=org["learner_a"].id, course_id=course.id,
+                                    due_on=today - timedelta(days=1)))
+    db.session.commit()
+    login(org["manager_a"])
+    now = client.get("/atasan/").get_data(as_text=True)
+    assert "1 pegawai punya pelatihan wajib yang lewat tenggat" in now
+    last_year = client.get(f"/atasan/?tahun={THIS_YEAR - 1}").get_data(as_text=True)
+    assert "0 pegawai punya pelatihan wajib yang lewat tenggat" in last_year
