@@ -190,6 +190,8 @@ _ERRORS = {
     404: "Not found, or outside the caller's scope",
     409: "Conflict with the current state",
     422: "Well-formed but invalid content",
+    503: "The site is read-only for a moment (full disk or read-only database): nothing was "
+         "saved; retry later (code `read_only`)",
 }
 
 
@@ -292,6 +294,11 @@ PATHS: dict[str, Any] = {
         "summary": "This document", "security": [],
         "responses": {"200": _json({"type": "object"}, "OpenAPI 3.1 document")}}},
 }
+
+# Any write may meet a full disk or a read-only database: 503 `read_only`, nothing saved.
+for _path in PATHS.values():
+    if "post" in _path:
+        _path["post"]["responses"]["503"] = {"$ref": "#/components/responses/E503"}
 
 _PARAMETERS = {
     "slug": {"name": "slug", "in": "path", "required": True, "schema": STR},
