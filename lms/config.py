@@ -32,6 +32,9 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_WINDOW_SECONDS": 6 * 60 * 60,  # how long a failure counts
     "LOGIN_MAX_DELAY_SECONDS": 15 * 60,  # the wait doubles per failure up to this
     "QUIZ_TIME_GRACE_SECONDS": 60,
+    "HELP_NAME": None,  # who helps users (e.g. "Admin Kelas ASN, BKPSDM"); on the Bantuan page
+    "HELP_EMAIL": None,
+    "HELP_WHATSAPP": None,  # e.g. "+62 812-3456-7890"
     "VERSION_CACHE_MB": 64,  # published course versions kept in memory per server process
     "TOKEN_DEFAULT_DAYS": 365,  # validity of a new API token when no --expires is given
     "AUDIT_RETENTION_DAYS": 730,  # `lms audit prune` deletes older audit events; 0 keeps all

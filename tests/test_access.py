@@ -1,11 +1,11 @@
-"""Every route's access rule: nothing but the sign-in page and static files without a session,
-and no learner can reach another learner's attempt."""
+"""Every route's access rule: nothing but the sign-in and help pages and static files without a
+session, and no learner can reach another learner's attempt."""
 
 import re
 
 import pytest
 
-PUBLIC = {"static", "auth.login", "auth.language", "api.openapi", "ops.healthz"}
+PUBLIC = {"static", "auth.login", "auth.help_page", "auth.language", "api.openapi", "ops.healthz"}
 
 
 def _routes(app):

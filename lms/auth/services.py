@@ -78,17 +78,27 @@ def create_user(
     return user
 
 
+class AccountDisabled(Exception):
+    """The password is right but the account is disabled (said only then: nothing leaks)."""
+
+
 def authenticate(
     session: Session, nip: str, password: str, *, remote: str, policy: ThrottlePolicy,
     known_device: bool = False,
 ) -> User | None:
     """The user for these credentials, or None; the same answer whether the NIP or the
-    password is wrong. Raises Throttled while the NIP (unless ``known_device``: the owner's
+    password is wrong (AccountDisabled when both are right but the account is disabled).
+    Raises Throttled while the NIP (unless ``known_device``: the owner's
     usual browser) or the address must wait after recent failures."""
     clean = "".join(ch for ch in nip if ch.isdigit())[:40]
     check_throttle(session, clean, remote, policy, known_device=known_device)
     user = session.scalar(select(User).where(User.nip == clean)) if clean else None
-    if _verify(user.password_hash if user else _dummy_hash(), password) and user and user.active:
+    verified = _verify(user.password_hash if user else _dummy_hash(), password) and user
+    if verified and not user.active:
+        record_audit(session, "login.failed", actor_nip=clean, remote=remote,
+                     target_type="user", target_id=clean, details={"reason": "disabled"})
+        raise AccountDisabled()
+    if verified:
         if _hasher.check_needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)
         clear_failures(session, nip_key(clean))

@@ -13,12 +13,20 @@ from flask_login import current_user, login_required, login_user, logout_user
 from lms.auth import bp, role_views, token_views  # noqa: F401  (they register their routes)
 from lms.auth.forms import LoginForm
 from lms.auth.devices import is_known_device, remember_device
-from lms.auth.services import authenticate, end_sessions
+from lms.auth.services import AccountDisabled, authenticate, end_sessions
 from lms.auth.throttle import Throttled, ThrottlePolicy
 from lms.extensions import db, login_manager
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = None
+
+
+@bp.get("/bantuan")
+def help_page():
+    """Who helps, and what to do about a forgotten password (no sign-in needed)."""
+    config = current_app.config
+    return render_template("auth/help.html", name=config["HELP_NAME"],
+                           email=config["HELP_EMAIL"], whatsapp=config["HELP_WHATSAPP"])
 
 
 @bp.route("/masuk", methods=["GET", "POST"])
@@ -36,6 +44,11 @@ def login():
                 policy=ThrottlePolicy.from_config(current_app.config),
                 known_device=is_known_device(request, form.nip.data),
             )
+        except AccountDisabled:
+            db.session.commit()  # the audit record
+            flash(_("Akun Anda sedang dinonaktifkan. Hubungi admin kepegawaian unit Anda "
+                    "(lihat Bantuan)."), "error")
+            return render_template("auth/login.html", form=form), 403
         except Throttled as exc:
             db.session.commit()  # the pruning of old failures
             flash(_("Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam %(wait)s.",

@@ -113,7 +113,7 @@ def test_disabling_ends_sessions_and_sign_in(find_user, app, admin_client, db, o
     assert response.status_code == 302
     assert not find_user(budi.nip).active
     assert own.get("/").status_code == 302  # the old session ended
-    assert login(budi, target=app.test_client()).status_code == 401
+    assert login(budi, target=app.test_client()).status_code == 403  # told: disabled
     admin_client.post(f"/admin/pegawai/{budi.nip}", data=_form(org, nip=budi.nip,
                                                                 name=budi.name))
     assert find_user(budi.nip).active

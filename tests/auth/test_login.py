@@ -56,7 +56,27 @@ def test_disabling_a_user_ends_their_sessions(client, db, make_user, login):
     disable_user(db.session, user)
     db.session.commit()
     assert client.get("/").status_code == 302
-    assert login(user).status_code == 401
+    # With the right password they are told the account is disabled; with a wrong one they
+    # get the answer anyone gets (nothing says the NIP exists or is disabled).
+    refused = login(user)
+    assert refused.status_code == 403 and "Akun Anda sedang dinonaktifkan" in refused.get_data(
+        as_text=True)
+    wrong = client.post("/masuk", data={"nip": user.nip, "password": "salah-sekali"})
+    assert wrong.status_code == 401 and "dinonaktifkan" not in wrong.get_data(as_text=True)
+
+
+def test_help_tells_who_resets_a_password_without_signing_in(app, client):
+    login_page = client.get("/masuk").get_data(as_text=True)
+    assert 'href="/bantuan#kata-sandi">Lupa kata sandi?' in login_page
+    assert 'href="/bantuan">Bantuan' in login_page  # on every page, in the footer
+    plain = client.get("/bantuan").get_data(as_text=True)
+    assert "Hubungi admin kepegawaian (BKPSDM)" in plain and "membuatkan kata sandi baru" in plain
+    app.config.update(HELP_NAME="Admin Kelas ASN, BKPSDM Kota Serang",
+                      HELP_EMAIL="kelasasn@serangkota.go.id", HELP_WHATSAPP="+62 812-3456-7890")
+    page = client.get("/bantuan").get_data(as_text=True)
+    assert "Admin Kelas ASN, BKPSDM Kota Serang" in page
+    assert 'href="mailto:kelasasn@serangkota.go.id"' in page
+    assert 'href="https://wa.me/6281234567890"' in page
 
 
 def test_csrf_is_enforced(csrf_app, make_user):
