@@ -84,7 +84,12 @@ def test_a_learner_rates_a_completed_course_once_and_edits_it(client, login, db,
     assert "umpan-balik" not in client.get(f"/kursus/{slug}").get_data(as_text=True)
     assert client.post(f"/kursus/{slug}/umpan-balik", data={"rating": "5"}).status_code == 403
     _complete(db, learner)
-    assert 'name="rating"' in client.get(f"/kursus/{slug}").get_data(as_text=True)
+    form = client.get(f"/kursus/{slug}").get_data(as_text=True)
+    assert 'name="rating"' in form
+    # Five labelled choices in one row, the ends named, and a labelled comment box.
+    assert form.count('<label class="option"><input') == 5
+    assert "1 · kurang" in form and "5 · sangat baik" in form
+    assert '<label for="comment">Komentar</label>' in form and 'id="comment"' in form
     client.post(f"/kursus/{slug}/umpan-balik", data={"rating": "4", "comment": "Bagus"})
     client.post(f"/kursus/{slug}/umpan-balik", data={"rating": "5", "comment": "Sangat bagus"})
     assert client.post(f"/kursus/{slug}/umpan-balik", data={"rating": "9"}).status_code == 302
