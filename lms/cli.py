@@ -19,10 +19,12 @@ from flask.cli import AppGroup, ScriptInfo
 
 from lms.audit.cli import audit as audit_commands
 from lms.auth.cli import token as token_commands
+from lms.notifications.cli import notify as notify_command
 
 lms_group = AppGroup("lms", help="Kelas ASN administration commands.")
 lms_group.add_command(audit_commands)
 lms_group.add_command(token_commands)
+lms_group.add_command(notify_command)
 
 
 def _fail(lines: list[str]) -> None:
@@ -137,8 +139,9 @@ ROLE_HELP = ("A role: learner, trainer, manager or admin; repeat the option or s
 @click.option("--role", "roles", required=True, multiple=True, help=ROLE_HELP)
 @click.option("--unit", "unit_code", required=True)
 @click.option("--type", "employee_type", default="PNS", type=click.Choice(["PNS", "PPPK"]))
+@click.option("--email", default=None, help="E-mail address for notifications.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def users_create(nip, name, roles, unit_code, employee_type, password_stdin) -> None:
+def users_create(nip, name, roles, unit_code, employee_type, email, password_stdin) -> None:
     """Create a user; the password comes from stdin or is generated and printed."""
     from lms.audit.services import record_audit
     from lms.auth.nip import NipInvalid
@@ -150,7 +153,8 @@ def users_create(nip, name, roles, unit_code, employee_type, password_stdin) -> 
     try:
         user = create_user(db.session, nip=nip, name=name,
                            roles=[r for text in roles for r in split_roles(text)],
-                           unit_code=unit_code, password=password, employee_type=employee_type)
+                           unit_code=unit_code, password=password, employee_type=employee_type,
+                           email=email)
     except (AccountError, NipInvalid) as exc:
         _fail([str(exc)])
     record_audit(db.session, "user.created", target_type="user", target_id=user.nip,
@@ -209,6 +213,32 @@ def users_set_password(nip: str, password_stdin: bool) -> None:
     click.echo(f"password of {user.nip} set; their sessions and API tokens ended")
     if not password_stdin:
         click.echo(f"password: {password}")
+
+
+@users.command("set-email")
+@click.argument("nip")
+@click.argument("email")
+def users_set_email(nip: str, email: str) -> None:
+    """Set a user's e-mail address for notifications ("" removes it)."""
+    from lms.admin.services import get_employee
+    from lms.audit.services import record_audit
+    from lms.auth.email import EmailInvalid, normalise_email
+    from lms.extensions import db
+
+    user = get_employee(db.session, nip)
+    if user is None:
+        _fail([f"no user with NIP {nip}"])
+    try:
+        address = normalise_email(email)
+    except EmailInvalid:
+        _fail([f"{email!r} is not a valid e-mail address"])
+    if address != user.email:
+        user.email = address
+        record_audit(db.session, "user.changed", target_type="user", target_id=user.nip,
+                     details={"fields": ["email"], "via": "cli"})
+    db.session.commit()
+    click.echo(f"e-mail of {user.nip}: {address}" if address
+               else f"e-mail of {user.nip} removed")
 
 
 units = AppGroup("units", help="Manage units (unit kerja).")

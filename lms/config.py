@@ -44,14 +44,18 @@ DEFAULTS: dict[str, Any] = {
     "PROXY_COUNT": 0,  # number of reverse proxies in front of the app (X-Forwarded-* trusted)
     "BASE_URL": "http://127.0.0.1:5000",  # public address; xAPI activity ids are built on it
     "XAPI_ENDPOINT": None,  # LRS base URL for `lms xapi-forward`, e.g. https://lrs.example/xapi
-    "XAPI_AUTH": None,
+    "XAPI_AUTH": None,  # "user:password" for the LRS (HTTP Basic)
     "QUEUE_REMINDER_DAYS": 7,  # a manager is reminded of queue items waiting longer than this
-    "SMTP_HOST": None,  # no host: no e-mail is sent (notifications stay in the app)
+    # E-mail copies of notifications, sent by `lms notify`. No host: no e-mail is sent (the
+    # notices stay in the app). STARTTLS is required unless turned off (a local relay).
+    "SMTP_HOST": None,
     "SMTP_PORT": 587,
-    "SMTP_USER": None,
+    "SMTP_USER": None,  # with a password: log in after STARTTLS
     "SMTP_PASSWORD": None,
     "SMTP_STARTTLS": True,
-    "MAIL_FROM": None,  # sender address, e.g. "Kelas ASN <noreply@instansi.go.id>"  # "user:password" for the LRS (HTTP Basic)
+    "SMTP_TIMEOUT_SECONDS": 30,  # per connection and per command to the mail server
+    "MAIL_FROM": None,  # sender, e.g. "Kelas ASN <noreply@instansi.go.id>"; required with a host
+    "MAIL_MAX_ATTEMPTS": 8,  # failed sends of one e-mail, retried with growing waits, then given up
 }
 
 _INT_KEYS = {k for k, v in DEFAULTS.items() if isinstance(v, int) and not isinstance(v, bool)}

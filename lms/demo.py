@@ -34,6 +34,17 @@ ACCOUNTS = [
     ("198711302011011008", "Hendra Gunawan, S.IP.", {"manager", "trainer"}, "KEC-PLAJU",
      "PNS"),
 ]
+# nip → e-mail address, on the reserved .example domain (RFC 2606): no mail reaches a person.
+EMAILS = {
+    "198001152005011001": "admin.kepegawaian@pemkot-contoh.example",
+    "197806202003122002": "sri.wahyuni@pemkot-contoh.example",
+    "198204102008011003": "budi.santoso@pemkot-contoh.example",
+    "198509252010012004": "rina.marlina@pemkot-contoh.example",
+    "199103052015031005": "andi.pratama@pemkot-contoh.example",
+    "199207142019032006": "siti.rahmawati@pemkot-contoh.example",
+    "199512012023211007": "yohanes.wambrauw@pemkot-contoh.example",
+    "198711302011011008": "hendra.gunawan@pemkot-contoh.example",
+}
 
 _M = ("M.01", "M.02", "M.03", "M.04", "M.05", "M.06", "M.07", "M.08", "SK.01")
 # (code, name, type, required levels)
@@ -89,13 +100,16 @@ def seed(session: Session) -> int:
     for code, name, parent in UNITS:
         if get_unit(session, code) is None:
             create_unit(session, code, name, parent)
-    existing = set(session.scalars(select(User.nip)))
+    existing = {u.nip: u for u in session.scalars(select(User).where(
+        User.nip.in_([a[0] for a in ACCOUNTS])))}
     created = 0
     for nip, name, roles, unit, employee_type in ACCOUNTS:
         if nip in existing:
+            if existing[nip].email is None:  # seeded before accounts had an address
+                existing[nip].email = EMAILS[nip]
             continue
         create_user(session, nip=nip, name=name, roles=roles, unit_code=unit,
-                    password=DEMO_PASSWORD, employee_type=employee_type)
+                    password=DEMO_PASSWORD, employee_type=employee_type, email=EMAILS[nip])
         created += 1
     seed_positions(session)
     return created

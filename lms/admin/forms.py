@@ -74,6 +74,9 @@ class EmployeeForm(FlaskForm):
     employee_type = SelectField(_l("Jenis pegawai"), validate_choice=False,
                                 validators=[_one_of(EMPLOYEE_TYPES)],
                                 choices=[SelectChoice(t) for t in EMPLOYEE_TYPES])
+    email = StringField(_l("E-mail"), filters=[_strip], validators=[Optional(), _max(254)],
+                        description=_l("Untuk notifikasi (tugas kursus, tenggat, hasil "
+                                       "validasi). Boleh kosong."))
     golongan = StringField(_l("Golongan"), filters=[_strip],
                            validators=[Optional(), _max(8)],
                            description=_l("PNS: I/a sampai IV/e; PPPK: I sampai XVII. "

@@ -11,6 +11,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from lms.audit.services import record_audit
+from lms.auth.email import EmailInvalid, normalise_email
 from lms.auth.models import EMPLOYEE_TYPES, ROLES, User
 from lms.auth.nip import NipInvalid, normalise_nip
 from lms.auth.roles import ordered
@@ -112,6 +113,7 @@ class EmployeeData:
     position_id: int | None
     supervisor_nip: str
     active: bool
+    email: str = ""
 
 
 def _check_employee(session: Session, data: EmployeeData, user: User | None,
@@ -141,6 +143,10 @@ def _check_employee(session: Session, data: EmployeeData, user: User | None,
         _add(errors, "golongan", N_("Golongan %(g)s tidak berlaku untuk %(t)s."),
              g=golongan, t=data.employee_type)
     values["golongan"] = golongan or None
+    try:
+        values["email"] = normalise_email(data.email)
+    except EmailInvalid as exc:
+        errors.append(Problem(str(exc), field="email"))  # an N_ msgid from lms.auth.email
     values["unit"] = session.get(Unit, data.unit_id) if data.unit_id else None
     if values["unit"] is None:
         _add(errors, "unit", N_("Pilih unit kerja."))

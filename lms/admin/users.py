@@ -36,7 +36,8 @@ def _data(form: EmployeeForm) -> EmployeeData:
         roles=frozenset(form.roles.data or ()),
         employee_type=form.employee_type.data, golongan=form.golongan.data or "",
         unit_id=form.unit.data, position_id=form.position.data,
-        supervisor_nip=form.supervisor_nip.data or "", active=bool(form.active.data))
+        supervisor_nip=form.supervisor_nip.data or "", active=bool(form.active.data),
+        email=form.email.data or "")
 
 
 def _stored(person: User) -> dict:
@@ -45,7 +46,7 @@ def _stored(person: User) -> dict:
             "employee_type": person.employee_type, "golongan": person.golongan or "",
             "unit": person.unit_id, "position": person.position_id,
             "supervisor_nip": person.supervisor.nip if person.supervisor else "",
-            "active": person.active}
+            "active": person.active, "email": person.email or ""}
 
 
 def _form_page(form: EmployeeForm, person: User | None, password_form=None, status=200, *,

@@ -14,6 +14,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, joinedload
 
 from lms.audit.services import record_audit
+from lms.auth.email import EmailInvalid, normalise_email
 from lms.auth.models import EMPLOYEE_TYPES, ApiToken, User
 from lms.auth.nip import normalise_nip
 from lms.auth.roles import RoleError, check_roles, ordered
@@ -50,9 +51,10 @@ def create_user(
     unit_code: str,
     password: str,
     employee_type: str = "PNS",
+    email: str | None = None,
 ) -> User:
-    """Create a user after validating NIP, roles (one role, or a set), unit and password
-    length."""
+    """Create a user after validating NIP, roles (one role, or a set), unit, password
+    length and e-mail address."""
     try:
         held = check_roles([roles] if isinstance(roles, str) else roles)
     except RoleError as exc:
@@ -69,9 +71,13 @@ def create_user(
         raise AccountError("password must have at least 8 characters")
     if not name.strip():
         raise AccountError("name is required")
+    try:
+        email = normalise_email(email)
+    except EmailInvalid:
+        raise AccountError(f"{email!r} is not a valid e-mail address") from None
     user = User(
         nip=nip, name=name.strip(), roles=held, unit=unit, employee_type=employee_type,
-        password_hash=hash_password(password),
+        password_hash=hash_password(password), email=email,
     )
     session.add(user)
     session.flush()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app, has_app_context
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -21,6 +22,11 @@ def _insert(session: Session):
     return (postgresql if dialect == "postgresql" else sqlite).insert(Notification)
 
 
+def mail_configured() -> bool:
+    """True when a mail server is set (LMS_SMTP_HOST): without one no e-mail is ever sent."""
+    return has_app_context() and bool(current_app.config.get("SMTP_HOST"))
+
+
 def wants_email(user: User) -> bool:
     """True when the person has an address and has not turned e-mail off."""
     return bool(user.email) and user.email_notifications
@@ -29,9 +35,17 @@ def wants_email(user: User) -> bool:
 def notify(session: Session, user: User, kind: str, key: str, params: dict[str, Any]) -> bool:
     """Create the notice of an event for a person once: a second call with the same key (also
     from another process at the same moment) does nothing. True when it was created."""
+    return add_notice(session, user.id, kind, key, params, email=wants_email(user))
+
+
+def add_notice(session: Session, user_id: int, kind: str, key: str, params: dict[str, Any], *,
+               email: bool) -> bool:
+    """``notify`` by user id: ``email`` says whether the person wants e-mail. The copy is
+    recorded ``pending`` (for ``lms notify`` to send) only when a mail server is configured,
+    so setting one up later does not send a backlog of old notices."""
     statement = _insert(session).values(
-        user_id=user.id, key=key[:120], kind=kind, params=params, created_at=utcnow(),
-        email_status="pending" if wants_email(user) else "skipped", email_attempts=0,
+        user_id=user_id, key=key[:120], kind=kind, params=params, created_at=utcnow(),
+        email_status="pending" if email and mail_configured() else "skipped", email_attempts=0,
     ).on_conflict_do_nothing(index_elements=["user_id", "key"]).returning(Notification.id)
     # RETURNING rather than rowcount: the driver may not report a row count for an upsert.
     return session.execute(statement).scalar() is not None

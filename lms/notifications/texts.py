@@ -17,6 +17,9 @@ LINKS = {
     "rejected": "competency.profile", "queue_waiting": "manager.queue",
 }
 KINDS = tuple(LINKS)
+# The same pages by path, for e-mails: ``lms notify`` runs without the views (no url_for).
+PATHS = {"learning.dashboard": "/", "competency.profile": "/profil",
+         "manager.queue": "/atasan/tindakan", "notifications.index": "/notifikasi"}
 
 
 def _day(value: str | None) -> str:
@@ -59,3 +62,38 @@ def render(kind: str, params: dict[str, Any]) -> str:
         return _("%(count)s item di daftar Perlu tindakan sudah menunggu lebih dari %(days)s "
                  "hari.", count=params.get("count", 0), days=params.get("days", 0))
     return kind
+
+
+def subject(kind: str, params: dict[str, Any]) -> str:
+    """The subject line of a notice's e-mail, in the current locale."""
+    course = params.get("course", "")
+    if kind == "assigned":
+        return _("Kursus wajib baru: %(course)s", course=course)
+    if kind == "due_changed":
+        return _("Tenggat kursus diubah: %(course)s", course=course)
+    if kind == "assignment_cancelled":
+        return _("Penugasan kursus dibatalkan: %(course)s", course=course)
+    if kind == "due_soon":
+        return _("Tenggat segera tiba: %(course)s", course=course)
+    if kind == "overdue":
+        return _("Lewat tenggat: %(course)s", course=course)
+    if kind == "validated":
+        return _("Pengajuan Anda divalidasi")
+    if kind == "rejected":
+        return _("Pengajuan Anda ditolak")
+    if kind == "queue_waiting":
+        return _("Ada item yang menunggu tindakan Anda")
+    return kind
+
+
+def email_body(kind: str, params: dict[str, Any], name: str, base_url: str) -> str:
+    """The plain-text e-mail of a notice: greeting, the notice, the page to open, and how to
+    stop these e-mails."""
+    base = base_url.rstrip("/")
+    page = base + PATHS.get(LINKS.get(kind, ""), "/notifikasi")
+    lines = [_("Yth. %(name)s,", name=name), "", render(kind, params), "",
+             _("Buka: %(page)s", page=page), "", "-- ",
+             _("Kelas ASN. E-mail ini dikirim otomatis; mohon tidak dibalas. Untuk berhenti "
+               "menerima e-mail notifikasi, matikan di %(page)s",
+               page=base + PATHS["notifications.index"])]
+    return "\n".join(lines) + "\n"

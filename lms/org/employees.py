@@ -9,6 +9,7 @@ from typing import TextIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lms.auth.email import EmailInvalid, normalise_email
 from lms.auth.models import EMPLOYEE_TYPES, User
 from lms.auth.nip import NipInvalid, normalise_nip
 from lms.auth.roles import RoleError, check_roles, split_roles
@@ -16,7 +17,7 @@ from lms.auth.services import set_roles
 from lms.org.models import Position, Unit
 
 COLUMNS = ["nip", "name", "employee_type", "unit_code", "unit_name", "parent_unit_code", "role",
-           "roles", "position_code", "golongan", "supervisor_nip"]
+           "roles", "position_code", "golongan", "supervisor_nip", "email"]
 REQUIRED = ["nip", "name", "unit_code"]
 # Not an Argon2 hash, so no password matches until an admin sets one.
 UNUSABLE_PASSWORD = "!unset"
@@ -70,6 +71,7 @@ def import_employees_csv(session: Session, stream: TextIO, *, via: str = "cli") 
     known_nips = set(session.scalars(select(User.nip)))
     new_units: dict[str, tuple[str, str | None]] = {}
     rows, problems, seen = [], [], set()
+    emails: dict[str, str | None] = {}
     for row in reader:
         line = reader.line_num
         data = {k: (row.get(k) or "").strip() for k in COLUMNS}
@@ -99,6 +101,10 @@ def import_employees_csv(session: Session, stream: TextIO, *, via: str = "cli") 
         supervisor = "".join(ch for ch in data["supervisor_nip"] if ch.isdigit())
         if data["supervisor_nip"] and supervisor == nip:
             errors.append("an employee cannot be their own supervisor")
+        try:
+            emails[nip] = normalise_email(data["email"])
+        except EmailInvalid:
+            errors.append(f"email {data['email']} is not a valid e-mail address")
         problems.extend(f"line {line}: {e}" for e in errors)
         rows.append((nip, data["name"], employee_type, code, roles, data["position_code"],
                      golongan, supervisor, line))
@@ -139,6 +145,8 @@ def import_employees_csv(session: Session, stream: TextIO, *, via: str = "cli") 
             user.position = positions[position]
         if golongan:
             user.golongan = golongan
+        if emails.get(nip):
+            user.email = emails[nip]
     session.flush()
     for nip, *_rest, supervisor, _line in rows:
         if supervisor:
