@@ -61,6 +61,7 @@ def create_app(config: dict[str, Any] | None = None, *, web: bool = True) -> Fla
     from lms.audit import views as audit_views
     from lms.auth import views as auth_views
     from lms.authoring import views as authoring_views
+    from lms.certificates import views as certificate_views
     from lms.cli import lms_group
     from lms.competency import views as competency_views
     from lms.courses import views as course_views
@@ -76,7 +77,7 @@ def create_app(config: dict[str, Any] | None = None, *, web: bool = True) -> Fla
     register_input_bounds(app)  # before the routes: their <int:…> parts use its converter
     for views in (auth_views, course_views, learning_views, quiz_views, competency_views,
                   manager_views, notification_views, authoring_views, admin_views, ops_views,
-                  audit_views):
+                  audit_views, certificate_views):
         app.register_blueprint(views.bp)
     app.register_blueprint(api_views.bp, url_prefix="/api/v1")
     csrf.exempt(api_views.bp)  # token-authenticated, no cookies

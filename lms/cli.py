@@ -19,12 +19,15 @@ from flask.cli import AppGroup, ScriptInfo
 
 from lms.audit.cli import audit as audit_commands
 from lms.auth.cli import token as token_commands
+from lms.certificates.cli import certificates_group, keys_group
 from lms.notifications.cli import notify as notify_command
 
 lms_group = AppGroup("lms", help="Kelas ASN administration commands.")
 lms_group.add_command(audit_commands)
 lms_group.add_command(token_commands)
 lms_group.add_command(notify_command)
+lms_group.add_command(keys_group)
+lms_group.add_command(certificates_group)
 
 
 def _fail(lines: list[str]) -> None:

@@ -45,6 +45,17 @@ DEFAULTS: dict[str, Any] = {
     "BASE_URL": "http://127.0.0.1:5000",  # public address; xAPI activity ids are built on it
     "XAPI_ENDPOINT": None,  # LRS base URL for `lms xapi-forward`, e.g. https://lrs.example/xapi
     "XAPI_AUTH": None,  # "user:password" for the LRS (HTTP Basic)
+    # E-certificates: who issues them (printed on the PDF, named in the credential) and the
+    # agency's logo (a PNG or JPEG file); the Ed25519 signing key lives in SIGNING_KEY_FOLDER
+    # (default instance/keys). The public verification page answers at most
+    # VERIFY_RATE_LIMIT requests per client address per VERIFY_RATE_WINDOW_SECONDS.
+    "AGENCY_NAME": "Kelas ASN",
+    "AGENCY_LOGO": None,
+    "CERT_SIGNER_NAME": "Pejabat Penandatangan",
+    "CERT_SIGNER_POSITION": "Kepala Badan Kepegawaian dan Pengembangan SDM",
+    "SIGNING_KEY_FOLDER": None,
+    "VERIFY_RATE_LIMIT": 30,
+    "VERIFY_RATE_WINDOW_SECONDS": 60,
     "QUEUE_REMINDER_DAYS": 7,  # a manager is reminded of queue items waiting longer than this
     # E-mail copies of notifications, sent by `lms notify`. No host: no e-mail is sent (the
     # notices stay in the app). STARTTLS is required unless turned off (a local relay).

@@ -3,6 +3,7 @@
 from lms.audit.models import AuditEvent
 from lms.auth.models import ApiToken, LoginFailure, User, UserRole
 from lms.authoring.models import CourseDraft, CourseFeedback, CourseOwner, DraftAsset
+from lms.certificates.models import Certificate, RequestCount, SigningKey
 from lms.competency.models import (Competency, CompetencyEvidence, CompetencyLevel,
                                    ExternalTraining, JpLedgerEntry)
 from lms.courses.models import Course, CourseAsset, CourseCompetency, CourseVersion, Item, Module
@@ -14,8 +15,9 @@ from lms.quizzes.models import Attempt, QuizStart
 from lms.xapi.models import XapiStatement
 
 __all__ = [
-    "ApiToken", "AssignmentChange", "Attempt", "AuditEvent", "Competency", "CompetencyEvidence", "CompetencyLevel", "Course", "CourseAsset",
+    "ApiToken", "AssignmentChange", "Attempt", "AuditEvent", "Certificate", "Competency", "CompetencyEvidence", "CompetencyLevel", "Course", "CourseAsset",
     "CourseAssignment", "CourseCompetency", "CourseVersion", "Enrollment", "ExternalTraining", "Item",
     "JpLedgerEntry", "LessonCompletion", "LoginFailure", "Module", "Notification", "Position",
-    "PositionCompetency", "QuizStart", "Unit", "User", "UserRole", "XapiStatement",
+    "PositionCompetency", "QuizStart", "RequestCount", "SigningKey", "Unit", "User", "UserRole",
+    "XapiStatement",
 ]

@@ -81,6 +81,7 @@ def _config(url: str, instance: Path) -> dict:
     return {
         "TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test-secret",
         "WTF_CSRF_ENABLED": False, "UPLOAD_FOLDER": str(instance / "uploads"),
+        "SIGNING_KEY_FOLDER": str(instance / "keys"),
         "SERVER_NAME": None, "TIMEZONE": "Asia/Jakarta",
     }
 

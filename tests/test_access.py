@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-PUBLIC = {"static", "auth.login", "auth.help_page", "auth.language", "api.openapi", "ops.healthz"}
+PUBLIC = {"static", "auth.login", "auth.help_page", "auth.language", "api.openapi", "ops.healthz",
+          "certificates.verification", "certificates.jwks"}
 
 
 def _routes(app):

@@ -37,6 +37,15 @@ SCHEMAS: dict[str, Any] = {
         "id": INT, "employee": _object({"nip": STR, "name": STR}), "title": STR,
         "since": {"type": "string", "format": "date"}, "age_days": INT,
     }),
+    "Certificate": _object({
+        "code": {"type": "string", "description": "the public verification code"},
+        "number": STR, "course": STR, "course_slug": STR,
+        "completed_at": {"type": "string", "format": "date"}, "jp": INT,
+        "status": {"enum": ["valid", "revoked"]}, "revoked_at": _nullable(DATETIME),
+        "signature_status": {"enum": ["unsigned", "signed"],
+                             "description": "certified electronic signature (TTE) of the PDF"},
+        "pdf_url": STR, "credential_url": STR, "verify_url": STR,
+    }),
     "Notification": _object({"id": INT, "kind": STR, "text": STR, "created_at": DATETIME,
                              "read": BOOL}),
     "Error": _object({"error": _object({
@@ -290,6 +299,22 @@ PATHS: dict[str, Any] = {
         "Mark one of the caller's notifications read (idempotent)",
         _json(_ref("Notification"), "The notification"), errors=(404,),
         params=("notification_id",))},
+    "/me/certificates": {"get": _operation(
+        "The caller's course certificates, newest first",
+        _json(_array(_ref("Certificate")), "Certificates"),
+        description="`pdf_url` and `credential_url` answer the same bearer token; "
+                    "`verify_url` is the public page the certificate's QR code opens.")},
+    "/me/certificates/{code}/pdf": {"get": _operation(
+        "The PDF of one of the caller's certificates",
+        {"description": "The PDF (A4 landscape)",
+         "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}},
+        errors=(404,), params=("certificate_code",))},
+    "/me/certificates/{code}/credential": {"get": _operation(
+        "One of the caller's certificates as an Open Badges 3.0 credential",
+        {"description": "A compact VC-JWT signed with EdDSA (Ed25519); the keys are at "
+                        "/.well-known/jwks.json",
+         "content": {"application/vc+jwt": {"schema": {"type": "string"}}}},
+        errors=(404,), params=("certificate_code",))},
     "/openapi.json": {"get": {
         "summary": "This document", "security": [],
         "responses": {"200": _json({"type": "object"}, "OpenAPI 3.1 document")}}},
@@ -313,6 +338,8 @@ _PARAMETERS = {
              "description": "calendar year (default: this year)"},
     "format": {"name": "format", "in": "query", "required": False,
                "schema": {"enum": ["json", "csv"], "default": "json"}},
+    "certificate_code": {"name": "code", "in": "path", "required": True, "schema": STR,
+                         "description": "a certificate's verification code"},
     "notification_id": {"name": "notification_id", "in": "path", "required": True, "schema": INT},
     "idempotency_key": {"name": "Idempotency-Key", "in": "header", "required": False,
                         "schema": {"type": "string", "minLength": 1, "maxLength": 100}},

@@ -9,6 +9,7 @@ from flask import Response, current_app, g, jsonify, request
 from sqlalchemy import select
 
 from lms.api import bp
+from lms.api import certificates as _certificate_routes  # noqa: F401  (attaches its routes)
 from lms.api import serializers as out
 from lms.api.auth import require_api_role, token_required
 from lms.api.openapi import openapi_document

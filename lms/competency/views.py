@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from lms.auth.models import User
 from lms.auth.policy import can_see_employee
+from lms.certificates.services import by_ledger_entry, list_for_user
 from lms.competency import bp
 from lms.competency.external import (ExternalTrainingInvalid, check_external_training,
                                      correct_external_training, get_external_training,
@@ -40,6 +41,7 @@ def profile():
         "competency/profile.html", rows=rows, titles=titles,
         jp=get_jp(db.session, current_user, year, target),
         ledger=list_ledger(db.session, current_user, year), this_year=this_year,
+        certificates=by_ledger_entry(list_for_user(db.session, current_user.id)),
         history=list_jp_history(db.session, current_user, this_year, target),
         trainings=list_external_trainings(db.session, current_user), kinds=KIND_LABELS,
     )

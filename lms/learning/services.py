@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from lms.auth.models import User
+from lms.certificates.services import create_certificate
 from lms.competency.models import CompetencyEvidence, JpLedgerEntry
 from lms.courses.cache import version_cache
 from lms.courses.models import Course, CourseVersion, Item
@@ -312,12 +313,16 @@ def _record_completion(session: Session, enrollment: Enrollment, version: Course
             level=competency.level, score=score, completed_at=now,
         ))
     day = local_date(now)
-    session.add(JpLedgerEntry(
+    entry = JpLedgerEntry(
         user_id=user_id, year=day.year, jp=version.jp, course_id=version.course_id,
         title=version.title, kind=version.kind, provider=version.provider,
         started_on=local_date(enrollment.enrolled_at), ended_on=day,
         certificate_number=f"KASN-{day.year}-{enrollment.id:07d}",
-    ))
+    )
+    session.add(entry)
+    session.flush()
+    create_certificate(session, entry, version.course.slug,
+                       [(c.competency_code, c.level) for c in version.competencies], now)
     result: dict = {"completion": True, "success": True}
     if score is not None:
         result["score"] = {"scaled": round(score / 100, 4), "raw": score, "min": 0, "max": 100}

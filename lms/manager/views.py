@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from lms.audit.web import audit
 from lms.auth.policy import can_manage_employee, can_see_unit, require_role
+from lms.certificates.services import by_ledger_entry, list_for_user
 from lms.competency.external import list_external_trainings
 from lms.competency.forms import KIND_LABELS
 from lms.competency.services import get_jp, get_profile, jp_target, list_ledger
@@ -117,6 +118,7 @@ def employee(nip: str):
         "manager/employee.html", person=person, rows=rows, titles=titles,
         jp=get_jp(db.session, person, year, jp_target(person, current_app.config)),
         ledger=list_ledger(db.session, person, year),
+        certificates=by_ledger_entry(list_for_user(db.session, person.id)),
         can_review=can_manage_employee(db.session, current_user, person),
         form=form, review_form=form, kinds=KIND_LABELS,
         trainings=trainings, assigned=assigned, today=local_date(utcnow()),

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from lms.certificates.services import find_for_course
 from lms.courses.cache import version_cache
 from lms.courses.services import find_item, get_current_version, get_version_by_id
 from lms.extensions import db
@@ -144,5 +145,8 @@ def result(attempt_id: int):
     quiz = version_cache().quiz(version, attempt.quiz_key)
     current = get_current_version(db.session, version.course.slug)
     status = get_status(db.session, current_user, version.course_id, quiz)
+    certificate = (find_for_course(db.session, current_user.id, version.course_id)
+                   if attempt.passed else None)
     return render_template("quizzes/result.html", attempt=attempt, quiz=quiz, item=item,
-                           version=version, current=current, status=status)
+                           version=version, current=current, status=status,
+                           certificate=certificate)
