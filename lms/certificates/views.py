@@ -23,6 +23,7 @@ from lms.certificates.services import revoke as revoke_certificate
 from lms.courses.models import Course
 from lms.courses.services import course_titles
 from lms.extensions import db
+from lms.inputs import MAX_ID
 
 _LIST_LIMIT = 500
 _SAFE = re.compile(r"[^A-Za-z0-9-]+")
@@ -135,7 +136,8 @@ def _period() -> tuple[PeriodForm, list]:
 
 
 def _selected(form: PeriodForm, limit: int | None) -> list[Certificate]:
-    course_id = form.kursus.data or None
+    course_id = form.kursus.data if isinstance(form.kursus.data, int) \
+        and 0 < form.kursus.data <= MAX_ID else None
     start = form.dari.data if not form.dari.errors else None
     end = form.sampai.data if not form.sampai.errors else None
     return list_for_period(db.session, course_id, start, end, limit=limit)

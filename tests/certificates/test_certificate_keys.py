@@ -122,8 +122,17 @@ def test_backup_includes_the_instance_key(app, client, tmp_path, monkeypatch):
     other = create_app(config)
     with other.app_context():
         other.test_client().get("/.well-known/jwks.json")
+        from lms.extensions import db
+
+        db.session.remove()
     assert (instance / "keys" / KEY_FILE).is_file()
     target = tmp_path / "backup.tar.gz"
-    create_backup(other, target)
+    try:
+        create_backup(other, target)
+    finally:
+        with other.app_context():
+            from lms.extensions import db
+
+            db.engine.dispose()
     with tarfile.open(target) as archive:
         assert f"instance/keys/{KEY_FILE}" in archive.getnames()
