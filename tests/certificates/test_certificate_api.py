@@ -68,7 +68,7 @@ def test_cli_issues_what_is_not_issued(completed, runner, db):
 
 
 def test_migration_backfills_existing_completions(tmp_path, monkeypatch):
-    """A database completed at 0009 gets a certificate per course entry at 0010."""
+    """A database completed at 0010 gets a certificate per course entry at 0011."""
     from flask_migrate import upgrade
     from sqlalchemy import text
 
@@ -80,13 +80,13 @@ def test_migration_backfills_existing_completions(tmp_path, monkeypatch):
                       "UPLOAD_FOLDER": str(tmp_path / "uploads")})
     with app.app_context():
         directory = app.extensions["migrate"].directory
-        upgrade(directory=directory, revision="0009")
+        upgrade(directory=directory, revision="0010")
         with _db.engine.begin() as conn:
             conn.execute(text("INSERT INTO units (id, code, name) VALUES (1, 'U', 'Unit')"))
             conn.execute(text(
-                "INSERT INTO users (id, nip, name, role, unit_id, password_hash, active, "
+                "INSERT INTO users (id, nip, name, unit_id, password_hash, active, "
                 "session_version, employee_type, email_notifications, created_at) VALUES (1, "
-                "'199001012015011001', 'Rina', 'learner', 1, 'x', 1, 1, 'PNS', 1, "
+                "'199001012015011001', 'Rina', 1, 'x', 1, 1, 'PNS', 1, "
                 "'2025-01-01 00:00:00')"))
             conn.execute(text("INSERT INTO courses (id, slug, current_number, created_at) "
                               "VALUES (1, 'kursus', 1, '2025-01-01 00:00:00')"))
@@ -100,7 +100,7 @@ def test_migration_backfills_existing_completions(tmp_path, monkeypatch):
                 "ended_on, certificate_number, recorded_at) VALUES (1, 2025, 4, 1, 'Kursus', "
                 "'e-learning', '2025-02-01', '2025-03-01', 'KASN-2025-0000001', "
                 "'2025-03-01 02:00:00')"))
-        upgrade(directory=directory, revision="0010")
+        upgrade(directory=directory, revision="0011")
         with _db.engine.connect() as conn:
             rows = conn.execute(text("SELECT number, holder_name, course_slug, jp, code, "
                                      "competencies FROM certificates")).all()

@@ -1,7 +1,7 @@
 """certificates: one per course completion, their signing keys, request counts
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 
 Every course entry already in the JP ledger gets its certificate here (a random verification
 code; the holder's name and NIP as they are now; the competency levels of its evidence); the
@@ -13,8 +13,8 @@ import secrets
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0010'
-down_revision = '0009'
+revision = '0011'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
