@@ -21,6 +21,7 @@ from lms.audit.cli import audit as audit_commands
 from lms.auth.cli import token as token_commands
 from lms.certificates.cli import certificates_group, keys_group
 from lms.notifications.cli import notify as notify_command
+from lms.siasn.cli import siasn as siasn_commands
 
 lms_group = AppGroup("lms", help="Kelas ASN administration commands.")
 lms_group.add_command(audit_commands)
@@ -28,6 +29,7 @@ lms_group.add_command(token_commands)
 lms_group.add_command(notify_command)
 lms_group.add_command(keys_group)
 lms_group.add_command(certificates_group)
+lms_group.add_command(siasn_commands)
 
 
 def _fail(lines: list[str]) -> None:

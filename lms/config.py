@@ -67,6 +67,21 @@ DEFAULTS: dict[str, Any] = {
     "SMTP_TIMEOUT_SECONDS": 30,  # per connection and per command to the mail server
     "MAIL_FROM": None,  # sender, e.g. "Kelas ASN <noreply@instansi.go.id>"; required with a host
     "MAIL_MAX_ATTEMPTS": 8,  # failed sends of one e-mail, retried with growing waits, then given up
+    # BKN SIASN API gateway for `lms siasn push` (see docs/OPERATOR.md, "SIASN").
+    "SIASN_URL": None,  # API base, e.g. https://apimws.bkn.go.id:8243/apisiasn/1.0
+    "SIASN_TOKEN_URL": None,  # gateway OAuth2 token URL, e.g. https://apimws.bkn.go.id/oauth2/token
+    "SIASN_CLIENT_ID": None,  # gateway consumer key (client credentials)
+    "SIASN_CLIENT_SECRET": None,
+    "SIASN_SSO_TOKEN": None,  # a SIASN user's SSO access token, or the account below
+    "SIASN_SSO_TOKEN_URL": None,  # e.g. https://sso-siasn.bkn.go.id/auth/realms/public-siasn/protocol/openid-connect/token
+    "SIASN_SSO_CLIENT_ID": None,
+    "SIASN_SSO_USERNAME": None,  # the agency's SIASN service account (password grant)
+    "SIASN_SSO_PASSWORD": None,
+    "SIASN_INSTANSI_ID": None,  # the agency's instansiId in SIASN
+    "SIASN_LOKASI_ID": None,  # lokasiId sent with every record (blank when not set)
+    "SIASN_PENYELENGGARA": None,  # institusiPenyelenggara of courses without a provider
+    "SIASN_JENIS_KURSUS": "",  # jenisKursus sent with every record
+    "SIASN_TIMEOUT": 30,  # seconds, for each connection and each read
 }
 
 _INT_KEYS = {k for k, v in DEFAULTS.items() if isinstance(v, int) and not isinstance(v, bool)}

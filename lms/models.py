@@ -12,12 +12,13 @@ from lms.notifications.models import Notification
 from lms.org.models import Position, PositionCompetency, Unit
 from lms.planning.models import AssignmentChange, CourseAssignment
 from lms.quizzes.models import Attempt, QuizStart
+from lms.siasn.models import SiasnKindCode, SiasnRecord
 from lms.xapi.models import XapiStatement
 
 __all__ = [
     "ApiToken", "AssignmentChange", "Attempt", "AuditEvent", "Certificate", "Competency", "CompetencyEvidence", "CompetencyLevel", "Course", "CourseAsset",
     "CourseAssignment", "CourseCompetency", "CourseVersion", "Enrollment", "ExternalTraining", "Item",
     "JpLedgerEntry", "LessonCompletion", "LoginFailure", "Module", "Notification", "Position",
-    "PositionCompetency", "QuizStart", "RequestCount", "SigningKey", "Unit", "User", "UserRole",
-    "XapiStatement",
+    "PositionCompetency", "QuizStart", "RequestCount", "SiasnKindCode", "SiasnRecord",
+    "SigningKey", "Unit", "User", "UserRole", "XapiStatement",
 ]

@@ -88,6 +88,10 @@ class EmployeeForm(FlaskForm):
     position = SelectField(_l("Jabatan"), coerce=_optional_int, validate_choice=False)
     supervisor_nip = StringField(_l("NIP atasan langsung"), filters=[_strip],
                                  validators=[Optional(), _max(40)])
+    siasn_person_id = StringField(_l("ID PNS SIASN (pnsOrangId)"), filters=[_strip],
+                                  validators=[Optional(), _max(64)],
+                                  description=_l("Dari SIASN BKN; perlu untuk mengirim riwayat "
+                                                 "pelatihan ke SIASN. Boleh kosong."))
     active = BooleanField(_l("Aktif (boleh masuk)"), default=True)
     password = PasswordField(_l("Kata sandi awal"), validators=[Optional(), _max(200)],
                              description=_l("Boleh kosong: pegawai belum dapat masuk sampai "

@@ -18,7 +18,7 @@ from lms.auth.roles import ordered
 from lms.auth.services import disable_user, end_access, hash_password, set_roles
 from lms.competency.framework import N_, Problem
 from lms.competency.models import Competency
-from lms.org.employees import UNUSABLE_PASSWORD, valid_golongan
+from lms.org.employees import UNUSABLE_PASSWORD, valid_golongan, valid_person_id
 from lms.org.models import Position, Unit
 from lms.org.services import subtree_ids
 
@@ -114,6 +114,7 @@ class EmployeeData:
     supervisor_nip: str
     active: bool
     email: str = ""
+    siasn_person_id: str = ""
 
 
 def _check_employee(session: Session, data: EmployeeData, user: User | None,
@@ -162,6 +163,15 @@ def _check_employee(session: Session, data: EmployeeData, user: User | None,
         elif supervisor is None:
             _add(errors, "supervisor_nip", N_("Tidak ada pegawai dengan NIP itu."))
         values["supervisor"] = supervisor
+    person_id = data.siasn_person_id.strip()
+    if person_id and not valid_person_id(person_id):
+        _add(errors, "siasn_person_id", N_("ID PNS SIASN hanya huruf, angka dan tanda hubung "
+                                           "(maksimal 64)."))
+    elif person_id:
+        other = session.scalar(select(User.id).where(User.siasn_person_id == person_id))
+        if other is not None and (user is None or other != user.id):
+            _add(errors, "siasn_person_id", N_("ID PNS SIASN ini sudah dipakai pegawai lain."))
+    values["siasn_person_id"] = person_id or None
     if user is not None and user.id == actor.id:
         if not data.active:
             _add(errors, "active", N_("Anda tidak dapat menonaktifkan diri sendiri."))

@@ -37,7 +37,8 @@ def _data(form: EmployeeForm) -> EmployeeData:
         employee_type=form.employee_type.data, golongan=form.golongan.data or "",
         unit_id=form.unit.data, position_id=form.position.data,
         supervisor_nip=form.supervisor_nip.data or "", active=bool(form.active.data),
-        email=form.email.data or "")
+        email=form.email.data or "",
+        siasn_person_id=form.siasn_person_id.data or "")
 
 
 def _stored(person: User) -> dict:
@@ -46,7 +47,8 @@ def _stored(person: User) -> dict:
             "employee_type": person.employee_type, "golongan": person.golongan or "",
             "unit": person.unit_id, "position": person.position_id,
             "supervisor_nip": person.supervisor.nip if person.supervisor else "",
-            "active": person.active, "email": person.email or ""}
+            "active": person.active, "email": person.email or "",
+            "siasn_person_id": person.siasn_person_id or ""}
 
 
 def _form_page(form: EmployeeForm, person: User | None, password_form=None, status=200, *,

@@ -161,7 +161,28 @@ SCHEMAS: dict[str, Any] = {
         "gap": {"type": "integer", "minimum": 0, "description": "required minus evidenced"},
         "evidence": _array(_ref("Evidence")),
     }),
-    "JpYear": _object({"year": INT, "attained": INT, "target": INT, "met": BOOL}),
+    "SiasnState": _object({
+        "status": {"enum": ["not_sent", "sending", "sent", "manual", "refused"],
+                   "description": "not_sent: not in SIASN yet; sending: sent by a push whose "
+                                  "answer is not stored yet (checked by the next push); sent: "
+                                  "recorded in SIASN (rw_kursus_id); manual: recorded by hand; "
+                                  "refused: SIASN refused it (error), sent again by the next "
+                                  "push"},
+        "rw_kursus_id": {**_nullable(STR), "description": "SIASN's rwKursusId"},
+        "sent_at": _nullable(DATETIME),
+        "error": {**_nullable(STR), "description": "SIASN's reason for a refusal"},
+        "document": {**_nullable(STR), "enum": ["pending", "uploaded", "failed", "none", None],
+                     "description": "the certificate PDF sent to upload-dok-rw"},
+    }),
+    "JpRecord": _object({
+        "certificate_number": STR, "title": STR,
+        "source": {"enum": ["course", "outside_training"]}, "kind": STR,
+        "provider": _nullable(STR), "jp": INT,
+        "started_on": {"type": "string", "format": "date"},
+        "ended_on": {"type": "string", "format": "date"}, "siasn": _ref("SiasnState"),
+    }),
+    "JpYear": _object({"year": INT, "attained": INT, "target": INT, "met": BOOL,
+                       "records": _array(_ref("JpRecord"))}),
     "Profile": _object({"nip": STR, "name": STR, "unit": _ref("Unit"),
                         "position": {**_nullable(STR), "description": "position name"},
                         "position_code": _nullable(STR),

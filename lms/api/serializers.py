@@ -8,7 +8,7 @@ from typing import Any
 
 from lms.auth.models import User
 from lms.auth.roles import ordered
-from lms.competency.models import CompetencyEvidence
+from lms.competency.models import CompetencyEvidence, JpLedgerEntry
 from lms.competency.services import JpSummary, ProfileRow
 from lms.content import Quiz
 from lms.courses.models import CourseVersion, Item
@@ -23,6 +23,8 @@ from lms.quizzes.services import QuizStatus
 from lms.quizzes.starts import deadline
 from lms.reports.exports import iter_csv
 from lms.reports.services import UnitReport
+from lms.siasn.models import SiasnRecord
+from lms.siasn.records import state_json
 
 REPORT_COLUMNS = ("nip", "name", "unit", "courses_completed", "jp", "jp_target", "met", "overdue")
 
@@ -148,8 +150,21 @@ def evidence_json(evidence: CompetencyEvidence) -> dict[str, Any]:
     }
 
 
-def profile_json(employee: User, rows: list[ProfileRow], jp: JpSummary) -> dict[str, Any]:
-    """An employee's competency profile and JP for a year."""
+def jp_record_json(entry: JpLedgerEntry, siasn: SiasnRecord | None) -> dict[str, Any]:
+    """One JP ledger entry of the year with its SIASN state."""
+    return {
+        "certificate_number": entry.certificate_number, "title": entry.title,
+        "source": "course" if entry.external_training_id is None else "outside_training",
+        "kind": entry.kind, "provider": entry.provider, "jp": entry.jp,
+        "started_on": entry.started_on.isoformat(), "ended_on": entry.ended_on.isoformat(),
+        "siasn": state_json(siasn),
+    }
+
+
+def profile_json(employee: User, rows: list[ProfileRow], jp: JpSummary,
+                 records: list[tuple[JpLedgerEntry, SiasnRecord | None]] = ()
+                 ) -> dict[str, Any]:
+    """An employee's competency profile and JP for a year, with the year's JP records."""
     return {
         "nip": employee.nip, "name": employee.name, "unit": unit_json(employee.unit),
         "position": employee.position.name if employee.position else None,
@@ -165,7 +180,8 @@ def profile_json(employee: User, rows: list[ProfileRow], jp: JpSummary) -> dict[
             }
             for row in rows
         ],
-        "jp": {"year": jp.year, "attained": jp.attained, "target": jp.target, "met": jp.met},
+        "jp": {"year": jp.year, "attained": jp.attained, "target": jp.target, "met": jp.met,
+               "records": [jp_record_json(entry, siasn) for entry, siasn in records]},
     }
 
 

@@ -16,7 +16,7 @@ from lms.api.openapi import openapi_document
 from lms.audit.web import audit
 from lms.auth.models import User
 from lms.auth.policy import can_see_employee, can_see_unit
-from lms.competency.services import get_jp, get_profile, jp_target
+from lms.competency.services import get_jp, get_profile, jp_target, list_ledger
 from lms.courses.importer import quiz_from_item
 from lms.courses.models import CourseVersion, Item
 from lms.courses.services import find_item, get_current_version, list_published
@@ -43,6 +43,7 @@ from lms.quizzes.models import QuizStart
 from lms.quizzes.services import InvalidAnswers, get_status, submit_attempt
 from lms.quizzes.starts import MAX_START_TOKEN, find_start, get_open_start, start_attempt
 from lms.reports.services import unit_report
+from lms.siasn.records import records_by_entry
 from lms.timeutil import local_date, utcnow
 
 MAX_IDEMPOTENCY_KEY = 100  # the width of Attempt.idempotency_key
@@ -312,7 +313,10 @@ def profile(nip: str):
         raise ApiProblem(404, f"employee {nip} does not exist or is not in your scope",
                          "not_found")
     jp = get_jp(db.session, employee, year, jp_target(employee, current_app.config))
-    return jsonify(out.profile_json(employee, get_profile(db.session, employee), jp))
+    ledger = list_ledger(db.session, employee, year)
+    siasn = records_by_entry(db.session, (e.id for e in ledger))
+    return jsonify(out.profile_json(employee, get_profile(db.session, employee), jp,
+                                    [(e, siasn.get(e.id)) for e in ledger]))
 
 
 def _unit_in_scope(code: str) -> Unit:

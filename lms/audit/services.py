@@ -41,6 +41,9 @@ ACTIONS = (
     "position.changed",
     "certificate.revoked",
     "export.personal_data",
+    "siasn.mapping_changed",   # an admin changed which jenisDiklatId a ledger source gets
+    "siasn.pushed",            # `lms siasn push` sent records to SIASN (counts)
+    "siasn.resolved",          # an operator settled a record's SIASN state by hand
 )
 
 PAGE_SIZE = 50

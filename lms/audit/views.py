@@ -40,6 +40,9 @@ ACTION_LABELS = {
     "position.changed": _l("Jabatan diubah"),
     "certificate.revoked": _l("Sertifikat dicabut"),
     "export.personal_data": _l("Ekspor data pribadi"),
+    "siasn.mapping_changed": _l("Pemetaan jenis diklat SIASN diubah"),
+    "siasn.pushed": _l("Riwayat pelatihan dikirim ke SIASN"),
+    "siasn.resolved": _l("Status SIASN diselesaikan manual"),
 }
 
 

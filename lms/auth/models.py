@@ -46,6 +46,8 @@ class User(UserMixin, db.Model):
     position_id: Mapped[int | None] = mapped_column(
         ForeignKey("positions.id", ondelete="SET NULL"), index=True)
     golongan: Mapped[str | None] = mapped_column(String(8))  # e.g. "III/a"
+    # SIASN's id of the person (pnsOrangId), needed to record their training in SIASN.
+    siasn_person_id: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
     supervisor_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True)
     password_hash: Mapped[str] = mapped_column(String(255))

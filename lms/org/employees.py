@@ -17,7 +17,10 @@ from lms.auth.services import set_roles
 from lms.org.models import Position, Unit
 
 COLUMNS = ["nip", "name", "employee_type", "unit_code", "unit_name", "parent_unit_code", "role",
-           "roles", "position_code", "golongan", "supervisor_nip", "email"]
+           "roles", "position_code", "golongan", "supervisor_nip", "email",
+           "siasn_person_id"]
+# SIASN's name of the person id column is accepted too.
+ALIASES = {"pnsOrangId": "siasn_person_id"}
 REQUIRED = ["nip", "name", "unit_code"]
 # Not an Argon2 hash, so no password matches until an admin sets one.
 UNUSABLE_PASSWORD = "!unset"
@@ -25,6 +28,14 @@ UNUSABLE_PASSWORD = "!unset"
 _PNS_GOLONGAN = re.compile(r"(?:I|II|III)/[a-d]|IV/[a-e]")
 _PPPK_GOLONGAN = {"I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII",
                   "XIII", "XIV", "XV", "XVI", "XVII"}
+
+
+_PERSON_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
+
+
+def valid_person_id(value: str) -> bool:
+    """True for a plausible SIASN person id (pnsOrangId: 32 hex digits or a UUID)."""
+    return bool(_PERSON_ID.fullmatch(value))
 
 
 def valid_golongan(golongan: str, employee_type: str) -> bool:
@@ -69,11 +80,17 @@ def import_employees_csv(session: Session, stream: TextIO, *, via: str = "cli") 
     units = {u.code: u for u in session.scalars(select(Unit))}
     positions = {p.code: p for p in session.scalars(select(Position))}
     known_nips = set(session.scalars(select(User.nip)))
+    known_person_ids = dict(session.execute(
+        select(User.siasn_person_id, User.nip).where(User.siasn_person_id.is_not(None))).all())
+    person_ids: dict[str, str] = {}
     new_units: dict[str, tuple[str, str | None]] = {}
     rows, problems, seen = [], [], set()
     emails: dict[str, str | None] = {}
     for row in reader:
         line = reader.line_num
+        for alias, column in ALIASES.items():
+            if not row.get(column) and row.get(alias):
+                row[column] = row[alias]
         data = {k: (row.get(k) or "").strip() for k in COLUMNS}
         employee_type = data["employee_type"] or "PNS"
         errors = [f"{c} is required" for c in REQUIRED if not data[c]]
@@ -105,6 +122,16 @@ def import_employees_csv(session: Session, stream: TextIO, *, via: str = "cli") 
             emails[nip] = normalise_email(data["email"])
         except EmailInvalid:
             errors.append(f"email {data['email']} is not a valid e-mail address")
+        person_id = data["siasn_person_id"]
+        if person_id and not valid_person_id(person_id):
+            errors.append("siasn_person_id must be letters, digits and dashes (at most 64)")
+        elif person_id and person_id in person_ids:
+            errors.append(f"siasn_person_id {person_id} appears twice")
+        elif person_id and known_person_ids.get(person_id, nip) != nip:
+            errors.append(f"siasn_person_id {person_id} belongs to NIP "
+                          f"{known_person_ids[person_id]}")
+        if person_id:
+            person_ids[person_id] = nip
         problems.extend(f"line {line}: {e}" for e in errors)
         rows.append((nip, data["name"], employee_type, code, roles, data["position_code"],
                      golongan, supervisor, line))
@@ -128,6 +155,7 @@ def import_employees_csv(session: Session, stream: TextIO, *, via: str = "cli") 
     wanted = [r[0] for r in rows] + [r[7] for r in rows if r[7]]
     existing = {u.nip: u for u in session.scalars(select(User).where(User.nip.in_(wanted)))}
     created = updated = 0
+    person_of = {nip: person_id for person_id, nip in person_ids.items()}
     for nip, name, employee_type, code, roles, position, golongan, _sup, _line in rows:
         user = existing.get(nip)
         if user is None:
@@ -147,6 +175,8 @@ def import_employees_csv(session: Session, stream: TextIO, *, via: str = "cli") 
             user.golongan = golongan
         if emails.get(nip):
             user.email = emails[nip]
+        if nip in person_of:
+            user.siasn_person_id = person_of[nip]
     session.flush()
     for nip, *_rest, supervisor, _line in rows:
         if supervisor:

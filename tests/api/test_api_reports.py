@@ -62,7 +62,11 @@ def test_profile_shape_evidence_and_jp(db, api_as, org, make_course):
                                         f"{nip[15:]}/profile").get_json()
     assert body["nip"] == nip and body["name"] == "Citra"
     assert body["unit"] == {"code": "SEK-A1", "name": "Seksi A1"} and body["position"] is None
+    [record] = body["jp"].pop("records")
     assert body["jp"] == {"year": THIS_YEAR, "attained": 2, "target": 20, "met": False}
+    assert record["source"] == "course" and record["jp"] == 2 and record["title"] == "Kursus Uji"
+    assert record["siasn"] == {"status": "not_sent", "rw_kursus_id": None, "sent_at": None,
+                               "error": None, "document": None}
     rows = {c["code"]: c for c in body["competencies"]}
     assert rows["M.03"]["name"] == "Komunikasi" and rows["M.03"]["level"] == 2
     assert rows["M.03"]["required_level"] is None
@@ -75,7 +79,8 @@ def test_profile_shape_evidence_and_jp(db, api_as, org, make_course):
                             "required_level": None, "validated_level": 0, "gap": 0,
                             "evidence": []}
     last_year = api.get(f"/employees/{nip}/profile?year={THIS_YEAR - 1}").get_json()
-    assert last_year["jp"] == {"year": THIS_YEAR - 1, "attained": 0, "target": 20, "met": False}
+    assert last_year["jp"] == {"year": THIS_YEAR - 1, "attained": 0, "target": 20, "met": False,
+                               "records": []}
 
 
 @pytest.mark.parametrize("year", ["abc", "1999", "20x4", "-1", "", "²⁰²⁴", str(THIS_YEAR + 5)])
