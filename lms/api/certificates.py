@@ -42,6 +42,16 @@ def _own(code: str) -> Certificate | None:
     return certificate if certificate and certificate.user_id == g.api_user.id else None
 
 
+def _issued_own(code: str, issuer: Issuer) -> Certificate | None:
+    """One of the caller's certificates, issued (rendered and signed) on first need."""
+    certificate = _own(code)
+    if certificate is None:
+        return None
+    certificate = issue(db.session, certificate, issuer)
+    db.session.commit()
+    return certificate
+
+
 @bp.get("/me/certificates")
 @token_required
 def my_certificates():
@@ -55,12 +65,10 @@ def my_certificates():
 @token_required
 def certificate_pdf(code: str):
     """The PDF of one of the caller's certificates (issued on first request)."""
-    certificate = _own(code)
+    issuer = _issuer()
+    certificate = _issued_own(code, issuer)
     if certificate is None:
         return api_error(404, f"certificate {code} does not exist", "not_found")
-    issuer = _issuer()
-    certificate = issue(db.session, certificate, issuer)
-    db.session.commit()
     try:
         content = pdf_bytes(certificate, issuer.store)
     except (FileNotFoundError, NotIssuable):
@@ -75,9 +83,7 @@ def certificate_pdf(code: str):
 @token_required
 def certificate_credential(code: str):
     """One of the caller's certificates as an Open Badges 3.0 credential (compact VC-JWT)."""
-    certificate = _own(code)
+    certificate = _issued_own(code, _issuer())
     if certificate is None:
         return api_error(404, f"certificate {code} does not exist", "not_found")
-    certificate = issue(db.session, certificate, _issuer())
-    db.session.commit()
     return Response(certificate.credential, mimetype="application/vc+jwt")

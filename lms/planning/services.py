@@ -144,6 +144,14 @@ def _tell(session: Session, course: Course, title: str,
         notify(session, user, kinds[change.action], f"assignment:{change.id}", params)
 
 
+def _owners(session: Session, rows: list[CourseAssignment]) -> dict[int, User]:
+    """The employees the rows assign, by id (one query)."""
+    if not rows:
+        return {}
+    return {u.id: u for u in session.scalars(
+        select(User).where(User.id.in_([r.user_id for r in rows])))}
+
+
 def _assigners(session: Session, rows: Iterable[CourseAssignment]) -> dict[int, User]:
     ids = {r.assigned_by_id for r in rows if r.assigned_by_id is not None}
     if not ids:
@@ -224,8 +232,7 @@ def change_due_date(session: Session, course: Course, user_ids: Iterable[int], d
         raise AssignmentError("the due date is in the past", "due_on")
     rows = _rows_for(session, course, user_ids)
     assigners = _assigners(session, rows)
-    users = {u.id: u for u in session.scalars(select(User).where(
-        User.id.in_([r.user_id for r in rows])))} if rows else {}
+    users = _owners(session, rows)
     result, changes = ChangeResult(), []
     for row in rows:
         if row.due_on == due_on or not changeable(assigners.get(row.assigned_by_id), actor,
@@ -248,8 +255,7 @@ def cancel_assignments(session: Session, course: Course, user_ids: Iterable[int]
     history stays."""
     rows = _rows_for(session, course, user_ids)
     assigners = _assigners(session, rows)
-    users = {u.id: u for u in session.scalars(select(User).where(
-        User.id.in_([r.user_id for r in rows])))} if rows else {}
+    users = _owners(session, rows)
     result, changes = ChangeResult(), []
     for row in rows:
         if not changeable(assigners.get(row.assigned_by_id), actor, scope_unit_ids):
