@@ -88,7 +88,8 @@ def render_external_form(form: ExternalTrainingForm, person: User, back: str,
     ``training``, the page that corrects it and sends it again."""
     store = CertificateStore.from_config(current_app.config)
     return render_template("competency/external_form.html", form=form, person=person,
-                           max_mb=store.max_megabytes, back=back, training=training)
+                           max_mb=store.max_megabytes, max_bytes=store.max_bytes, back=back,
+                           training=training)
 
 
 def _own_training(training_id: int) -> ExternalTraining:
@@ -172,12 +173,17 @@ def certificate(training_id: int):
         abort(404)
     if not path.is_file():
         abort(404)
-    image = training.file_type.startswith("image/")
-    extension = path.suffix
-    response = send_file(path, mimetype=training.file_type, as_attachment=not image,
-                         download_name=f"sertifikat-{training.id}{extension}", max_age=0)
+    # Opened in the browser (a PDF in its viewer, an image as is); ``?unduh=1`` downloads.
+    response = send_file(path, mimetype=training.file_type,
+                         as_attachment=request.args.get("unduh") == "1",
+                         download_name=f"sertifikat-{training.id}{path.suffix}", max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"
-    # Even if a file were not what it claims, it runs nothing and reaches nothing.
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    # Even if a file were not what it claims, it runs nothing and reaches nothing: a sandboxed
+    # document has an origin of its own, without our cookies. A PDF's viewer needs scripts
+    # inside that sandbox (Safari shows a blank page without them); an image needs none.
+    pdf = training.file_type == "application/pdf"
+    response.headers["Content-Security-Policy"] = (
+        "sandbox allow-scripts; frame-ancestors 'none'" if pdf
+        else "default-src 'none'; img-src 'self'; frame-ancestors 'none'; sandbox")
     response.headers["Cache-Control"] = "private, no-store"
     return response

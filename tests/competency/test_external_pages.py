@@ -88,6 +88,23 @@ def test_unparseable_fields_and_rule_errors_show_together(client, db, login, mak
     assert _count(db) == 0
 
 
+def test_the_form_states_its_limits_and_keeps_the_other_fields_after_an_error(
+        app, client, db, login, make_user):
+    app.config["EVIDENCE_MAX_BYTES"] = 2 * 1024 * 1024
+    login(make_user())
+    page = client.get("/profil/pelatihan-luar/baru").get_data(as_text=True)
+    # Limits before the upload, for the reader and for the size check done in the browser.
+    assert "PDF, PNG atau JPEG, maksimal 2 MB" in page
+    assert f'data-max-bytes="{2 * 1024 * 1024}"' in page and "upload.js" in page
+    assert "perlu dipilih lagi" not in page
+    page = client.post("/profil/pelatihan-luar/baru", content_type="multipart/form-data",
+                       data=_form(jp="0", title="Bimtek SIASN")).get_data(as_text=True)
+    assert 'id="jp-error"' in page
+    assert 'value="Bimtek SIASN"' in page and 'value="BPSDM Provinsi Jawa Barat"' in page
+    assert "hanya berkas sertifikat yang perlu dipilih lagi" in page
+    assert _count(db) == 0
+
+
 def test_a_too_large_file_is_refused(app, client, db, login, make_user, store):
     app.config["EVIDENCE_MAX_BYTES"] = 100
     login(make_user())
@@ -135,8 +152,14 @@ def test_certificate_access(app, org_tree, record, login):
             if status == 200:
                 assert response.data == PDF
                 assert response.mimetype == "application/pdf"
-                assert response.headers["Content-Disposition"].startswith("attachment;")
+                # Opened in the browser's viewer, still unable to run anything in our origin.
+                assert response.headers["Content-Disposition"].startswith("inline;")
                 assert response.headers["X-Content-Type-Options"] == "nosniff"
+                assert "sandbox" in response.headers["Content-Security-Policy"]
+    with _fresh(app, login, org_tree["learner_a1"]).get(f"{path}?unduh=1") as response:
+        assert response.data == PDF
+        assert response.headers["Content-Disposition"].startswith("attachment;")
+        assert "sandbox" in response.headers["Content-Security-Policy"]
     anonymous = app.test_client().get(path)
     assert anonymous.status_code == 302 and "/masuk" in anonymous.headers["Location"]
     assert _fresh(app, login, org_tree["admin"]).get(
