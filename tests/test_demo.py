@@ -47,3 +47,16 @@ def test_demo_history_waits_for_the_courses(runner, db):
     result = runner.invoke(args=["lms", "seed-demo"])
     assert result.exit_code == 0 and "learning history" not in result.output
     assert _counts(db) == (0, 0, 0)
+
+
+def test_demo_aspiration_has_support(runner, db, client, starter_courses):
+    from lms.planning.models import Aspiration, AspirationSupport
+
+    assert runner.invoke(args=["lms", "seed-demo"]).exit_code == 0
+    assert runner.invoke(args=["lms", "seed-demo"]).exit_code == 0
+    assert db.session.scalar(select(func.count()).select_from(Aspiration)) == 2
+    assert db.session.scalar(select(func.count()).select_from(AspirationSupport)) == 1
+    client.post("/masuk", data={"nip": MANAGER, "password": DEMO_PASSWORD})
+    page = client.get("/atasan/kebutuhan").get_data(as_text=True)
+    assert "Pengelolaan data kependudukan dengan spreadsheet" in page
+    assert "2 usulan menunggu jawaban" in page

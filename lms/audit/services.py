@@ -44,6 +44,9 @@ ACTIONS = (
     "siasn.mapping_changed",   # an admin changed which jenisDiklatId a ledger source gets
     "siasn.pushed",            # `lms siasn push` sent records to SIASN (counts)
     "siasn.resolved",          # an operator settled a record's SIASN state by hand
+    "aspiration.answered",     # a manager answered a proposed training need
+    "plan.approved",           # a development plan was approved
+    "plan.returned",           # a development plan was returned with a comment
 )
 
 PAGE_SIZE = 50

@@ -275,6 +275,7 @@ def _credit(session: Session, training: ExternalTraining, reviewer: User,
         external_training_id=training.id, title=training.title, kind=training.kind,
         provider=training.provider, started_on=training.started_on,
         ended_on=training.ended_on, certificate_number=training.certificate_number,
+        competency_code=training.competency_code,
     ))
     if training.competency_code and training.level:
         session.add(CompetencyEvidence(

@@ -161,4 +161,7 @@ class JpLedgerEntry(db.Model):
     started_on: Mapped[date]
     ended_on: Mapped[date]
     certificate_number: Mapped[str] = mapped_column(String(64), unique=True)
+    # The competency the activity develops, when it names one (an outside training with a
+    # competency, a mentoring programme): development plans match their items by it.
+    competency_code: Mapped[str | None] = mapped_column(ForeignKey("competencies.code"))
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -15,11 +15,13 @@ LINKS = {
     "assignment_cancelled": "learning.dashboard", "due_soon": "learning.dashboard",
     "overdue": "learning.dashboard", "validated": "competency.profile",
     "rejected": "competency.profile", "queue_waiting": "manager.queue",
+    "aspiration_answered": "planning.aspirations",
 }
 KINDS = tuple(LINKS)
 # The same pages by path, for e-mails: ``lms notify`` runs without the views (no url_for).
 PATHS = {"learning.dashboard": "/", "competency.profile": "/profil",
-         "manager.queue": "/atasan/tindakan", "notifications.index": "/notifikasi"}
+         "manager.queue": "/atasan/tindakan", "notifications.index": "/notifikasi",
+         "planning.aspirations": "/usulan"}
 
 
 def _day(value: str | None) -> str:
@@ -61,7 +63,22 @@ def render(kind: str, params: dict[str, Any]) -> str:
     if kind == "queue_waiting":
         return _("%(count)s item di daftar Perlu tindakan sudah menunggu lebih dari %(days)s "
                  "hari.", count=params.get("count", 0), days=params.get("days", 0))
+    if kind == "aspiration_answered":
+        return _aspiration_answer(params)
     return kind
+
+
+def _aspiration_answer(params: dict[str, Any]) -> str:
+    topic, by, note = params.get("topic", ""), params.get("by", "—"), params.get("reason")
+    status = params.get("status")
+    if status == "covered":
+        text = _("Usulan “%(topic)s” dijawab %(by)s: sudah ada kursusnya, “%(course)s”.",
+                 topic=topic, by=by, course=params.get("course", ""))
+    elif status == "not_now":
+        text = _("Usulan “%(topic)s” dijawab %(by)s: belum sekarang.", topic=topic, by=by)
+    else:
+        text = _("Usulan “%(topic)s” dijawab %(by)s: direncanakan.", topic=topic, by=by)
+    return f"{text} {note}" if note else text
 
 
 def subject(kind: str, params: dict[str, Any]) -> str:
@@ -83,6 +100,8 @@ def subject(kind: str, params: dict[str, Any]) -> str:
         return _("Pengajuan Anda ditolak")
     if kind == "queue_waiting":
         return _("Ada item yang menunggu tindakan Anda")
+    if kind == "aspiration_answered":
+        return _("Usulan Anda dijawab")
     return kind
 
 

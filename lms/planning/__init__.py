@@ -1,5 +1,7 @@
-"""Planning competency development: mandatory course assignments and their history."""
+"""Planning competency development: mandatory course assignments (their routes are the
+manager's), aspirations and individual development plans. Routes carry their own prefix:
+``/usulan`` and ``/rencana`` for everyone, ``/atasan/...`` for managers."""
 
 from flask import Blueprint
 
-bp = Blueprint("planning", __name__, url_prefix="/atasan")
+bp = Blueprint("planning", __name__)

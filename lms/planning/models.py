@@ -1,12 +1,13 @@
-"""Mandatory training: a course assigned to an employee with a due date, and the history of
-every change made to it."""
+"""Planning competency development: mandatory training (a course assigned to an employee
+with a due date, and the history of every change to it), employees' aspirations (proposed
+training needs and colleagues' support) and yearly individual development plans."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.courses.models import Course
@@ -15,6 +16,7 @@ from lms.timeutil import utcnow
 
 if TYPE_CHECKING:
     from lms.auth.models import User
+    from lms.competency.models import Competency
 
 
 class CourseAssignment(db.Model):
@@ -54,3 +56,49 @@ class AssignmentChange(db.Model):
     changed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     changed_by: Mapped[User | None] = relationship(foreign_keys=[changed_by_id])
+
+
+ASPIRATION_STATES = ("open", "planned", "covered", "not_now")
+
+
+class Aspiration(db.Model):
+    """A training need an employee proposes (usulan kebutuhan pelatihan). ``unit_id`` is the
+    proposer's unit when proposing: colleagues of that unit's subtree and its managers see it."""
+
+    __tablename__ = "aspirations"
+    __table_args__ = (
+        CheckConstraint("colleagues >= 1", name="colleagues_positive"),
+        Index("ix_aspirations_unit_id_status", "unit_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    topic: Mapped[str] = mapped_column(String(200))
+    competency_code: Mapped[str] = mapped_column(ForeignKey("competencies.code"))
+    reason: Mapped[str] = mapped_column(Text)
+    colleagues: Mapped[int]  # how many colleagues the need concerns, the proposer included
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    status: Mapped[str] = mapped_column(String(12), default="open")  # ASPIRATION_STATES
+    answer_course_id: Mapped[int | None] = mapped_column(
+        ForeignKey("courses.id", ondelete="SET NULL"))
+    answer_note: Mapped[str | None] = mapped_column(Text)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    answered_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    competency: Mapped[Competency] = relationship()
+    answer_course: Mapped[Course | None] = relationship()
+    answered_by: Mapped[User | None] = relationship(foreign_keys=[answered_by_id])
+
+
+class AspirationSupport(db.Model):
+    """A colleague's support (+1) of an aspiration: once per person, by the unique key."""
+
+    __tablename__ = "aspiration_supports"
+
+    aspiration_id: Mapped[int] = mapped_column(
+        ForeignKey("aspirations.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                         primary_key=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -79,7 +79,7 @@ def test_needs_page_for_the_managers_unit(client, needs_org, login):
     assert "BID-A · Bidang A" in html
     ranked = _rows(html, "needs")
     assert [row[0] for row in ranked] == ["T.01", "M.05", "M.03"]
-    assert ranked[0][-3:] == ["✗", "belum", "ada"]
+    assert ranked[0][-4:] == ["✗", "belum", "ada", "0"]  # no aspiration for T.01
     assert "3 dari 3 pegawai belum mencapai target JP" in html
     section = html[html.index('id="need-M.05"'):]
     section = section[:section.index("</section>")]

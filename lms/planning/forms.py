@@ -1,0 +1,77 @@
+"""Forms of the planning pages: aspirations and their answers, development plan items."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Optional
+
+from lms.competency.models import Competency
+
+ASPIRATION_STATUS_LABELS = {
+    "open": _l("Menunggu jawaban"),
+    "planned": _l("Direncanakan"),
+    "covered": _l("Sudah ada kursusnya"),
+    "not_now": _l("Belum sekarang"),
+}
+
+
+class _WholeNumberField(IntegerField):
+    """A whole-number field whose parse error is a sentence in the interface language."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_l("Isi dengan bilangan bulat.")) from None
+
+
+class _DateField(DateField):
+    """A date field whose parse error is a sentence in the interface language."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_l("Tanggal tidak valid; gunakan format TTTT-BB-HH.")) from None
+
+
+def competency_choices(competencies: list[Competency]) -> list[SelectChoice]:
+    """The framework's competencies as choices, with an empty first choice."""
+    return [SelectChoice("", _l("— pilih —"))] + [
+        SelectChoice(c.code, f"{c.code} {c.name}") for c in competencies]
+
+
+class ErrorsMixin:
+    """Put a service's field errors on the form (a field that did not parse keeps its own)."""
+
+    def add_errors(self, errors: dict[str, str]) -> None:
+        """Show the service's errors next to their fields."""
+        for name, message in errors.items():
+            field = self[name]
+            if not field.errors:
+                field.errors = [message]
+
+
+class AspirationForm(ErrorsMixin, FlaskForm):
+    """Propose a training need; the rules are the service's."""
+
+    topic = StringField(_l("Topik pelatihan yang dibutuhkan"))
+    competency_code = SelectField(_l("Kompetensi"), validate_choice=False)
+    reason = TextAreaField(_l("Mengapa dibutuhkan"))
+    colleagues = _WholeNumberField(_l("Berapa pegawai yang membutuhkannya (termasuk Anda)"),
+                                   validators=[Optional()], default=1)
+
+
+class AnswerForm(ErrorsMixin, FlaskForm):
+    """A manager's answer to an aspiration."""
+
+    status = SelectField(_l("Jawaban"), validate_choice=False, choices=[
+        SelectChoice("planned", _l("Direncanakan")),
+        SelectChoice("covered", _l("Sudah ada kursusnya (pilih kursus)")),
+        SelectChoice("not_now", _l("Belum sekarang (tuliskan alasannya)")),
+    ])
+    course_id = SelectField(_l("Kursus yang menutup kebutuhan ini"), validate_choice=False)
+    note = TextAreaField(_l("Catatan / alasan untuk pengusul"))

@@ -1,0 +1,4 @@
+"""Routes of the planning blueprint; importing this module attaches every route to ``bp``."""
+
+from lms.planning import bp  # noqa: F401
+from lms.planning import aspiration_views  # noqa: F401
