@@ -177,6 +177,7 @@ def test_validation_credits_jp_and_evidence(db, org_tree, record):
     assert (entry.user_id, entry.year, entry.jp, entry.kind, entry.provider) == (
         employee.id, TODAY.year, 12, "pelatihan klasikal", "BPSDM Provinsi Jawa Barat")
     assert (entry.external_training_id, entry.course_id) == (training.id, None)
+    assert entry.competency_code == "M.05"  # development plans match items by it
     assert entry.certificate_number == training.certificate_number
     assert (entry.started_on, entry.ended_on, entry.title) == (
         training.started_on, training.ended_on, training.title)
