@@ -166,11 +166,15 @@ INDONESIAN = re.compile(
 
 
 def _data_strings(db) -> list[str]:
-    """Names the organisation typed (units, people, positions, competencies, courses)."""
+    """Names the organisation typed (units, people, positions, competencies, courses) and
+    what employees wrote (proposed needs)."""
+    from lms.planning.models import Aspiration
+
     values: set[str] = set()
     for column in (Unit.name, User.name, Position.name, Competency.name,
                    Competency.description, CompetencyLevel.description, CourseVersion.title,
-                   ExternalTraining.title, ExternalTraining.provider):
+                   ExternalTraining.title, ExternalTraining.provider, Aspiration.topic,
+                   Aspiration.reason):
         values.update(v for v in db.session.scalars(select(column)) if v)
     return sorted(values, key=len, reverse=True)
 

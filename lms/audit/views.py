@@ -43,6 +43,9 @@ ACTION_LABELS = {
     "siasn.mapping_changed": _l("Pemetaan jenis diklat SIASN diubah"),
     "siasn.pushed": _l("Riwayat pelatihan dikirim ke SIASN"),
     "siasn.resolved": _l("Status SIASN diselesaikan manual"),
+    "aspiration.answered": _l("Usulan kebutuhan pelatihan dijawab"),
+    "plan.approved": _l("Rencana pengembangan disetujui"),
+    "plan.returned": _l("Rencana pengembangan dikembalikan"),
 }
 
 
