@@ -9,6 +9,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, inspect, make_url, select, text
 
 from lms.auth.models import User
+from lms.courses.search import engine_specific
 from lms.extensions import db
 
 
@@ -16,7 +17,8 @@ def _differences(connection) -> list:
     """Schema differences, less one SQLite reflection blind spot: a foreign key declared inline
     by ``ALTER TABLE ADD COLUMN`` (migration 0003) reflects without its name, so it shows up as
     removed and re-added although the same columns reference the same table."""
-    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    context = MigrationContext.configure(
+        connection, opts={"compare_type": True, "include_name": engine_specific})
     diffs = compare_metadata(context, db.metadata)
     if connection.dialect.name != "sqlite":
         return diffs

@@ -35,6 +35,7 @@ from lms.content.assets import asset_content_type
 from lms.content.archive import read_package
 from lms.content.render import LinkResolver
 from lms.courses.models import Course, CourseAsset, CourseCompetency, CourseVersion, Item, Module
+from lms.courses.search import index_version
 from lms.learning.services import complete_due_enrollments
 
 
@@ -233,6 +234,7 @@ def publish(session: Session, package: CoursePackage, published_by: User | None,
                     content_type=asset_content_type(path))
         for path, data in package.assets.items()
     )
+    index_version(session, version.id, package)
     session.flush()
     if status == "published":
         # Learners whose last open items this version drops are done now, not at their

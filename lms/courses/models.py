@@ -123,3 +123,23 @@ class CourseAsset(db.Model):
     path: Mapped[str] = mapped_column(String(300))
     content_type: Mapped[str] = mapped_column(String(100))
     data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class SearchEntry(db.Model):
+    """One searchable part of a published version — the course itself, a module, a lesson or a
+    quiz — with its words as Indonesian stems. The engine indexes the stems in full text:
+    SQLite through the FTS5 table ``search_fts``, PostgreSQL through a GIN index on their
+    ``tsvector`` (both made by migration 0014; see ``lms.courses.search``)."""
+
+    __tablename__ = "search_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("course_versions.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))  # "course", "module", "lesson" or "quiz"
+    item_key: Mapped[str | None] = mapped_column(String(100))  # the lesson or quiz
+    title: Mapped[str] = mapped_column(String(200))
+    context: Mapped[str] = mapped_column(String(200), default="")  # the module's title
+    body: Mapped[str] = mapped_column(Text, default="")  # plain text, for the snippet
+    title_stems: Mapped[str] = mapped_column(Text, default="")
+    body_stems: Mapped[str] = mapped_column(Text, default="")

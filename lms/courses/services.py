@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from sqlalchemy import Select, and_, bindparam, or_, select
+from sqlalchemy import Select, and_, bindparam, select
 from sqlalchemy.orm import Session, selectinload
 
 from lms.courses.cache import version_cache
@@ -16,19 +16,14 @@ def current_version_join():
     return and_(CourseVersion.course_id == Course.id, CourseVersion.number == Course.current_number)
 
 
-def list_published(session: Session, search: str = "") -> list[CourseVersion]:
-    """Current versions of all published courses, optionally filtered by a search text."""
+def list_published(session: Session) -> list[CourseVersion]:
+    """Current versions of all published courses, by title."""
     query = (
         select(CourseVersion)
         .join(Course, current_version_join())
         .options(selectinload(CourseVersion.competencies), selectinload(CourseVersion.course))
         .order_by(CourseVersion.title)
     )
-    for word in search.split()[:8]:
-        pattern = f"%{word.replace('%', '').replace('_', '')}%"
-        query = query.where(or_(CourseVersion.title.ilike(pattern),
-                                CourseVersion.summary.ilike(pattern),
-                                Course.slug.ilike(pattern)))
     return list(session.scalars(query))
 
 

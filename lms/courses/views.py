@@ -10,6 +10,7 @@ from lms.authoring.feedback import NotCompleted, get_feedback, save_feedback
 from lms.authoring.forms import FeedbackForm
 from lms.competency.framework import get_competency_labels
 from lms.courses import bp
+from lms.courses.search import CourseResult, search_catalogue
 from lms.courses.serving import asset_response
 from lms.courses.services import get_asset, get_current_version, list_published, ordered_items
 from lms.extensions import db
@@ -26,14 +27,23 @@ from lms.learning.services import (
 @bp.get("/kursus")
 @login_required
 def catalog():
-    """The catalogue with search, JP, competencies and the caller's progress."""
+    """The catalogue: every published course, or those a search finds (ranked, with the
+    lessons that matched), optionally only those for one competency."""
     search = request.args.get("q", "").strip()[:100]
-    versions = list_published(db.session, search)
-    progress = progress_by_course(db.session, current_user, versions)
-    labels = get_competency_labels(
-        db.session, {c.competency_code for v in versions for c in v.competencies})
-    return render_template("courses/catalog.html", versions=versions, progress=progress,
-                           search=search, labels=labels)
+    published = list_published(db.session)
+    codes = sorted({c.competency_code for v in published for c in v.competencies})
+    competency = request.args.get("kompetensi", "")
+    competency = competency if competency in codes else ""
+    if search:
+        results = search_catalogue(db.session, search, competency or None)
+    else:
+        results = [CourseResult(v) for v in published
+                   if not competency or competency in {c.competency_code for c in v.competencies}]
+    versions = [r.version for r in results]
+    return render_template("courses/catalog.html", results=results, search=search,
+                           progress=progress_by_course(db.session, current_user, versions),
+                           labels=get_competency_labels(db.session, set(codes)), codes=codes,
+                           competency=competency)
 
 
 @bp.get("/kursus/<slug>")

@@ -82,6 +82,9 @@ def run_migrations_online():
                 logger.info('No changes in schema detected.')
 
     conf_args = current_app.extensions['migrate'].configure_args
+    # Autogenerate leaves alone the full-text search objects no model describes.
+    from lms.courses.search import engine_specific
+    conf_args.setdefault("include_name", engine_specific)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 
