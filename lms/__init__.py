@@ -70,6 +70,7 @@ def create_app(config: dict[str, Any] | None = None, *, web: bool = True) -> Fla
     from lms.learning import views as learning_views
     from lms.manager import views as manager_views
     from lms.notifications import views as notification_views
+    from lms.offline import views as offline_views
     from lms.ops import views as ops_views
     from lms.planning import views as planning_views
     from lms.quizzes import views as quiz_views
@@ -79,7 +80,8 @@ def create_app(config: dict[str, Any] | None = None, *, web: bool = True) -> Fla
     register_input_bounds(app)  # before the routes: their <int:…> parts use its converter
     for views in (auth_views, course_views, learning_views, quiz_views, competency_views,
                   manager_views, notification_views, authoring_views, admin_views, ops_views,
-                  audit_views, certificate_views, siasn_views, planning_views):
+                  audit_views, certificate_views, siasn_views, planning_views,
+                  offline_views):
         app.register_blueprint(views.bp)
     app.register_blueprint(api_views.bp, url_prefix="/api/v1")
     csrf.exempt(api_views.bp)  # token-authenticated, no cookies

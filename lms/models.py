@@ -9,6 +9,7 @@ from lms.competency.models import (Competency, CompetencyEvidence, CompetencyLev
 from lms.courses.models import Course, CourseAsset, CourseCompetency, CourseVersion, Item, Module
 from lms.learning.models import Enrollment, LessonCompletion
 from lms.notifications.models import Notification
+from lms.offline.models import OfflineAction
 from lms.org.models import Position, PositionCompetency, Unit
 from lms.planning.models import AssignmentChange, CourseAssignment
 from lms.quizzes.models import Attempt, QuizStart
@@ -18,7 +19,8 @@ from lms.xapi.models import XapiStatement
 __all__ = [
     "ApiToken", "AssignmentChange", "Attempt", "AuditEvent", "Certificate", "Competency", "CompetencyEvidence", "CompetencyLevel", "Course", "CourseAsset",
     "CourseAssignment", "CourseCompetency", "CourseVersion", "Enrollment", "ExternalTraining", "Item",
-    "JpLedgerEntry", "LessonCompletion", "LoginFailure", "Module", "Notification", "Position",
+    "JpLedgerEntry", "LessonCompletion", "LoginFailure", "Module", "Notification", "OfflineAction",
+    "Position",
     "PositionCompetency", "QuizStart", "RequestCount", "SiasnKindCode", "SiasnRecord",
     "SigningKey", "Unit", "User", "UserRole", "XapiStatement",
 ]

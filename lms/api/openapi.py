@@ -46,6 +46,33 @@ SCHEMAS: dict[str, Any] = {
                              "description": "certified electronic signature (TTE) of the PDF"},
         "pdf_url": STR, "credential_url": STR, "verify_url": STR,
     }),
+    "OfflineAction": _object({
+        "key": {"type": "string", "pattern": "^[A-Za-z0-9_-]{8,64}$",
+                "description": "idempotency key made on the device when the learner acted"},
+        "kind": {"enum": ["lesson", "quiz"]},
+        "course": {"type": "string", "description": "course slug"},
+        "item": {"type": "string", "description": "stable key of the lesson or quiz"},
+        "version": {"type": "integer", "minimum": 1,
+                    "description": "the course version the learner acted on"},
+        "at": {"type": "string", "format": "date-time",
+               "description": "when it happened, with its offset (bounded: never later than "
+                              "now, never before the version was published or the enrolment)"},
+        "token": {"type": "string", "description": "quiz: the attempt token of the quiz page"},
+        "answers": {"type": "object", "description": "quiz: question id to answer, as for "
+                                                     "POST /quizzes/{id}/attempts"},
+    }, optional=("token", "answers")),
+    "OfflineResult": _object({
+        "key": STR, "kind": {"enum": ["lesson", "quiz"]},
+        "outcome": {"enum": ["applied", "already", "course_unknown", "item_unknown",
+                             "not_enrolled", "timed_quiz", "attempts_used_up", "token_invalid",
+                             "answers_invalid"]},
+        "conflict": {"type": "boolean", "description": "true: nothing was recorded (see message)"},
+        "repeat": {"type": "boolean", "description": "true: an earlier send of this key decided"},
+        "message": {"type": "string", "description": "the outcome explained, in the "
+                                                     "interface language"},
+        "version": INT, "happened_at": DATETIME, "received_at": DATETIME,
+        "attempt_id": _nullable(INT), "detail": {"type": "object"},
+    }),
     "Notification": _object({"id": INT, "kind": STR, "text": STR, "created_at": DATETIME,
                              "read": BOOL}),
     "Error": _object({"error": _object({
@@ -320,6 +347,25 @@ PATHS: dict[str, Any] = {
         "Mark one of the caller's notifications read (idempotent)",
         _json(_ref("Notification"), "The notification"), errors=(404,),
         params=("notification_id",))},
+    "/me/offline-actions": {"post": _operation(
+        "Send what a learner did offline: lessons marked done, untimed quiz answers",
+        _json(_object({"results": _array(_ref("OfflineResult")),
+                       "current": {"type": "object", "additionalProperties": _nullable(INT),
+                                   "description": "current version of each course in `saved` "
+                                                  "(null: no longer published)"}}),
+              "One result per action, in order"), errors=(400,),
+        requestBody={"required": True, "content": {"application/json": {"schema": _object({
+            "actions": {"type": "array", "maxItems": 100, "items": _ref("OfflineAction")},
+            "saved": {"type": "object", "additionalProperties": INT,
+                      "description": "stored course slug to stored version number"},
+        }, optional=("saved",))}}},
+        description="Each action is applied once per (caller, key), on the version it was "
+                    "made on, through the same rules as online (a quiz is graded against the "
+                    "version its token pins; a passing grade or the last lesson completes the "
+                    "course). Sending a key again answers the stored outcome with `repeat` "
+                    "true. A conflict records nothing and is explained in `message`. The "
+                    "browser uses the same body at POST /offline/sinkron (session and CSRF "
+                    "token).")},
     "/me/certificates": {"get": _operation(
         "The caller's course certificates, newest first",
         _json(_array(_ref("Certificate")), "Certificates"),

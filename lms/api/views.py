@@ -36,6 +36,7 @@ from lms.learning.services import (
 from lms.manager.needs import get_training_needs
 from lms.manager.queue import list_queue
 from lms.notifications.services import get_notification, list_notifications, mark_read
+from lms.offline.views import sync_response
 from lms.org.models import Unit
 from lms.org.services import get_unit
 from lms.quizzes.errors import AttemptLimitReached, StartInvalid, StartRequired, TimeExpired
@@ -389,3 +390,11 @@ def read_notification(notification_id: int):
     mark_read(db.session, notice)
     db.session.commit()
     return jsonify(out.notification_json(notice))
+
+
+@bp.post("/me/offline-actions")
+@token_required
+def offline_actions():
+    """Actions a learner's device queued offline (lessons done, untimed quiz answers), each
+    applied once per key on the version it was done on; see the sync endpoint in API.md."""
+    return sync_response(g.api_user)

@@ -82,7 +82,11 @@ def logout():
     logout_user()
     session.clear()
     flash(_("Anda telah keluar."), "info")
-    return redirect(url_for("auth.login"))
+    response = redirect(url_for("auth.login"))
+    # Courses stored for offline reading and the offline queue stay on a device until the
+    # learner signs out: then the browser drops them (a shared phone keeps nobody's pages).
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @bp.get("/bahasa/<code>")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 
 from sqlalchemy import CompoundSelect, Select, bindparam, func, select, update
@@ -125,8 +126,10 @@ def record_visit(session: Session, enrollment: Enrollment, key: str) -> bool:
     return True
 
 
-def complete_lesson(session: Session, user: User, version: CourseVersion, item: Item) -> Progress:
-    """Mark a lesson done (idempotent, enrolling if needed) and complete the course if due."""
+def complete_lesson(session: Session, user: User, version: CourseVersion, item: Item,
+                    at: datetime | None = None) -> Progress:
+    """Mark a lesson done (idempotent, enrolling if needed) and complete the course if due.
+    ``at`` is when the learner did it, when that was earlier than now (an offline device)."""
     enrol(session, user, version)
     exists = session.scalar(
         select(LessonCompletion.id).where(
@@ -139,10 +142,11 @@ def complete_lesson(session: Session, user: User, version: CourseVersion, item: 
         try:
             with session.begin_nested():
                 session.add(LessonCompletion(
-                    user_id=user.id, course_id=version.course_id, lesson_key=item.key))
+                    user_id=user.id, course_id=version.course_id, lesson_key=item.key,
+                    completed_at=at or utcnow()))
         except IntegrityError:  # a double click or a second tab got there first
             pass
-    return complete_course_if_done(session, user, version)
+    return complete_course_if_done(session, user, version, at)
 
 
 def get_progress(session: Session, user: User, version: CourseVersion) -> Progress:
@@ -208,12 +212,14 @@ def _done_keys(session: Session, user_id: int, course_ids: list[int]) -> dict[in
     return done
 
 
-def complete_course_if_done(session: Session, user: User, version: CourseVersion) -> Progress:
+def complete_course_if_done(session: Session, user: User, version: CourseVersion,
+                            at: datetime | None = None) -> Progress:
     """When every requirement is met, complete the enrolment once and record the evidence,
     JP and xAPI statement. Call it after storing the lesson completion or attempt that may
     finish the course: the decision is taken under the enrolment's row lock (see
     ``_lock_enrollment``), so of two requests finishing the last two items at the same
-    moment the second always sees the first's row."""
+    moment the second always sees the first's row. ``at``: when the learner took the last
+    step, if earlier than now (an action queued offline); the completion is dated then."""
     locked = _lock_enrollment(session, user.id, version.course_id)
     if locked is None:  # not enrolled: nothing to complete
         return get_progress(session, user, version)
@@ -227,7 +233,7 @@ def complete_course_if_done(session: Session, user: User, version: CourseVersion
     progress = Progress(done, required, enrollment.completed_at)
     if not progress.complete or enrollment.completed_at is not None:
         return progress
-    _record_completion(session, enrollment, version)
+    _record_completion(session, enrollment, version, at)
     return Progress(done, required, enrollment.completed_at)
 
 
@@ -290,10 +296,11 @@ def _lock_enrollment(
     return enrollment, current_number
 
 
-def _record_completion(session: Session, enrollment: Enrollment, version: CourseVersion) -> int:
+def _record_completion(session: Session, enrollment: Enrollment, version: CourseVersion,
+                       at: datetime | None = None) -> int:
     """Complete a (locked) enrolment with its evidence, JP entry and xAPI statement; 0 when
     another transaction completed it first (the UPDATE is conditional), else 1."""
-    now = utcnow()
+    now = at or utcnow()
     claimed = session.execute(
         update(Enrollment)
         .where(Enrollment.id == enrollment.id, Enrollment.completed_at.is_(None))

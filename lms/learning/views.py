@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -13,6 +13,9 @@ from lms.courses.services import (course_titles, get_current_version, list_publi
 from lms.extensions import db
 from lms.faults import unless_read_only
 from lms.learning import bp
+
+# Sent by the page's script when it stores a course's pages for offline reading.
+OFFLINE_SAVE = "X-Kelas-Offline"
 from lms.planning.services import list_assigned
 from lms.timeutil import local_date, utcnow
 from lms.learning.services import (
@@ -63,7 +66,8 @@ def item(slug: str, key: str):
     current = items[index]
     if current.kind == "quiz":
         return redirect(url_for("quizzes.take", slug=slug, key=key))
-    if enrollment and enrollment.last_item_key != key:  # re-reading a lesson writes nothing
+    # Re-reading a lesson writes nothing; nor does storing the course for offline reading.
+    if enrollment and enrollment.last_item_key != key and not request.headers.get(OFFLINE_SAVE):
         with unless_read_only(db.session, "resume position"):
             record_visit(db.session, enrollment, key)
     progress = progress_of(db.session, current_user, version, enrollment)

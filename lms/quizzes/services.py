@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import Integer, cast, func, null, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -20,6 +21,15 @@ from lms.quizzes.models import Attempt, QuizStart
 from lms.quizzes.starts import check_start
 from lms.timeutil import utcnow
 from lms.xapi.services import record
+
+
+ATTEMPT_TOKEN_SALT = "quiz-attempt"
+
+
+def attempt_token_serializer(secret_key: str) -> URLSafeTimedSerializer:
+    """Signs and reads a quiz page's token: the version it pins, the start nonce (the
+    attempt's idempotency key) and the learner; the signing time is when the page was made."""
+    return URLSafeTimedSerializer(secret_key, salt=ATTEMPT_TOKEN_SALT)
 
 
 class InvalidAnswers(ValueError):
@@ -108,6 +118,7 @@ def submit_attempt(
     start: QuizStart | None = None,
     grace_seconds: int = 60,
     quiz: Quiz | None = None,
+    submitted_at: datetime | None = None,
 ) -> Attempt:
     """Grade and store an attempt against ``version`` (the one it was started on).
 
@@ -115,7 +126,8 @@ def submit_attempt(
     ``start`` within the time limit (StartRequired, StartInvalid, TimeExpired); the start is
     closed once. The attempt number is unique per learner and quiz, so concurrent submissions
     cannot exceed ``max_attempts``: the loser of a race retries with fresh counts and is
-    refused when nothing is left."""
+    refused when nothing is left. ``submitted_at``: when the learner sent the answers, if
+    earlier than now (queued offline; only for untimed quizzes, whose clock is not checked)."""
     quiz = quiz or quiz_from_item(item)
     used, existing = _used_or_retried(session, user, version, item, idempotency_key)
     if existing is not None:
@@ -142,7 +154,7 @@ def submit_attempt(
         attempt = Attempt(
             user_id=user.id, course_id=version.course_id, quiz_key=item.key,
             version_id=version.id, number=used + 1, idempotency_key=idempotency_key,
-            started_at=started, submitted_at=now, score=score,
+            started_at=started, submitted_at=submitted_at or now, score=score,
             passed=score >= quiz.passing_score,
             answers=clean, results={"questions": results},
         )

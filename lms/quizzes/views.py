@@ -20,13 +20,13 @@ from lms.learning.services import (PrerequisitesMissing, complete_course_if_done
 from lms.quizzes import bp
 from lms.quizzes.errors import AttemptLimitReached, StartInvalid, StartRequired, TimeExpired
 from lms.quizzes.models import Attempt
-from lms.quizzes.services import (InvalidAnswers, get_status, list_attempts, submit_attempt,
-                                  summarize)
+from lms.quizzes.services import (InvalidAnswers, attempt_token_serializer, get_status,
+                                  list_attempts, submit_attempt, summarize)
 from lms.quizzes.starts import deadline, find_start, start_attempt
 
 
 def _signer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="quiz-attempt")
+    return attempt_token_serializer(current_app.config["SECRET_KEY"])
 
 
 @bp.get("/kursus/<slug>/kuis/<key>")

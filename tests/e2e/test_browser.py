@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.e2e.forms import answer_quiz_correctly
 from tests.e2e.waits import heading_becomes as _heading_becomes
 
 pytestmark = pytest.mark.browser
@@ -26,11 +27,7 @@ def test_learner_takes_a_course_in_chromium(live_server, browser, sign_in, make_
     browser.find_element(By.XPATH, "//button[contains(., 'Tandai selesai')]").click()
 
     assert _heading_becomes(browser, "Kuis Dasar")
-    browser.find_element(By.CSS_SELECTOR, "input[name='q-q-jp']").send_keys("45")
-    browser.find_element(By.CSS_SELECTOR, "input[value='q-ciri-1']").click()
-    browser.find_element(By.CSS_SELECTOR, "input[value='q-ciri-2']").click()
-    browser.find_element(By.CSS_SELECTOR, "input[value='q-hak-1']").click()
-    browser.find_element(By.XPATH, "//button[contains(., 'Kirim jawaban')]").click()
+    answer_quiz_correctly(browser)
     assert _heading_becomes(browser, "Hasil kuis")
     assert "LULUS" in browser.find_element(By.CSS_SELECTOR, ".score").text
 
