@@ -64,3 +64,45 @@ def test_parallel_import_is_still_all_or_nothing(db, tmp_path):
 def test_front_matter_uses_libyaml_when_pyyaml_has_it():
     if getattr(yaml, "__with_libyaml__", False):
         assert frontmatter._FAST_LOADER is yaml.CSafeLoader
+
+
+def test_an_unchanged_package_is_hashed_without_being_rendered(db, tmp_path):
+    folder = _linked_course(tmp_path)
+    changed = write_course(tmp_path, "berubah")
+    import_packages(db.session, [folder, changed])
+    lesson = changed / "01-dasar" / "01-pengantar.md"
+    lesson.write_text(lesson.read_text() + "\nKalimat baru.\n")
+    context = import_context(db.session)
+    same, other = parse_packages([folder, changed], context, processes=1)
+    assert not same.rendered and other.rendered
+    assert same.package.modules[0].items[0].html == ""
+    assert "Kalimat baru." in other.package.modules[0].items[0].html
+    results = import_packages(db.session, [folder, changed])
+    assert [(r.slug, r.version, r.status) for r in results] == [
+        ("bertaut", 1, "unchanged"), ("berubah", 2, "published")]
+
+
+def test_a_package_published_meanwhile_is_rendered_before_it_is_stored(db, tmp_path,
+                                                                       monkeypatch):
+    # The import read the current version's hash, then another import published a version
+    # with other content: the package the first one took for unchanged is rendered and stored.
+    from lms.courses import importer
+
+    folder = _linked_course(tmp_path)
+    import_packages(db.session, [folder])
+    stale = import_context(db.session)
+    lesson = folder / "01-dasar" / "01-pengantar.md"
+    original = lesson.read_text()
+    lesson.write_text(original.replace("Lanjut", "Terus"))
+    import_packages(db.session, [folder])
+    lesson.write_text(original)
+    contexts = iter([stale])
+    fresh = importer.import_context
+    monkeypatch.setattr(importer, "import_context",
+                        lambda session: next(contexts, None) or fresh(session))
+    [result] = import_packages(db.session, [folder])
+    assert (result.version, result.status) == (3, "published")
+    stored = db.session.scalars(select(Item.body_html).where(Item.key == "pengantar")).all()
+    assert len(stored) == 3 and all('href="/kursus/bertaut/materi/materi-2#bagian"' in b
+                                    for b in stored)
+    assert any('src="/kursus/bertaut/v3/assets/bagan.png"' in b for b in stored)

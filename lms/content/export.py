@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -166,7 +167,24 @@ def _yaml(fields: list[tuple[str, Any]]) -> str:
     return "".join(f"{key}: {_scalar(value)}\n" for key, value in fields if value is not None)
 
 
+# Strings safe_dump writes as they are (plain style): a letter first, no two spaces, no space at
+# the end, none of YAML's indicators, and not a word YAML reads as a boolean or null. Most
+# titles and ids are such strings; they skip the dumper, as whole numbers and booleans do
+# (tests/content/test_package_export.py compares these with safe_dump).
+_PLAIN_SCALAR = re.compile(r"[A-Za-z](?:[A-Za-z0-9.,()/_-]| (?! |\Z))*\Z")
+_YAML_WORDS = frozenset(
+    form for word in ("yes", "no", "true", "false", "on", "off", "null")
+    for form in (word, word.capitalize(), word.upper())
+)
+
+
 def _scalar(value: Any) -> str:
+    if type(value) is bool:
+        return "true" if value else "false"
+    if type(value) is int:
+        return str(value)
+    if type(value) is str and _PLAIN_SCALAR.match(value) and value not in _YAML_WORDS:
+        return value
     # safe_dump quotes exactly the strings YAML would otherwise read as something else; authors
     # quote such titles with double quotes, so export does too.
     dumped = _dump(value)

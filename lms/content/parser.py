@@ -78,11 +78,14 @@ def load_package_files(
     resolve_link: LinkResolver | None = None,
     known_competencies: set[str] | None = None,
     link_resolver: Callable[[dict[str, str]], LinkResolver] | None = None,
+    render: bool = True,
 ) -> CoursePackage:
     """Load a package already in memory (package-relative path → bytes), as export produces.
     ``link_resolver``, instead of ``resolve_link``, builds the resolver from the package's item
-    ids by file path (links to a lesson become its page's URL) in the same single pass."""
-    loader = _Loader(files, resolve_link, known_competencies)
+    ids by file path (links to a lesson become its page's URL) in the same single pass.
+    ``render=False`` leaves every HTML field empty (the same checks, the same Markdown): enough
+    for ``package_files`` and its hash, at a fraction of the cost."""
+    loader = _Loader(files, resolve_link, known_competencies, render)
     if link_resolver is not None:
         loader.resolve_link = link_resolver(loader.item_ids_by_path())
     package = loader.course(slug)
@@ -99,7 +102,9 @@ class _Loader:
         files: PackageFiles,
         resolve_link: LinkResolver | None,
         known_competencies: set[str] | None,
+        render: bool = True,
     ):
+        self.rendering = render
         self.files = {p: b for p, b in files.items() if p != "README.md"}
         self.folders = {p.rsplit("/", i)[0] for p in self.files for i in range(1, p.count("/") + 1)}
         self.resolve_link = resolve_link
@@ -257,7 +262,7 @@ class _Loader:
             item_id,
             self.errors,
             render_block=partial(self.render, base_dir=folder),
-            render_line=partial(render_inline, resolve_link=self.resolve_link, base_dir=folder),
+            render_line=partial(self.render_line, base_dir=folder),
         )
         for question in parsed.questions:
             where = f"{file}:{question.line}"
@@ -312,7 +317,14 @@ class _Loader:
                 self.error(fm.file, fm.body_line + line - 1, f"missing file: {path}")
 
     def render(self, md: str, base_dir: str) -> str:
-        return render_markdown(md, resolve_link=self.resolve_link, base_dir=base_dir) if md else ""
+        if not md or not self.rendering:
+            return ""
+        return render_markdown(md, resolve_link=self.resolve_link, base_dir=base_dir)
+
+    def render_line(self, md: str, base_dir: str) -> str:
+        if not self.rendering:
+            return ""
+        return render_inline(md, resolve_link=self.resolve_link, base_dir=base_dir)
 
     def unique(self, seen: dict[str, str], value: str, where: str, file: str, line: int) -> None:
         # Ids are compared case-insensitively: URLs and databases may not tell case apart.

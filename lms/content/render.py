@@ -5,12 +5,12 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-import threading
 from collections.abc import Callable
 from urllib.parse import quote, unquote
 
-import markdown
 import nh3
+
+from .converter import converter
 
 LinkResolver = Callable[[str], "str | None"]
 
@@ -43,14 +43,22 @@ _INLINE_TARGET = re.compile(
 _REFERENCE_TARGET = re.compile(r"^ {0,3}\[[^\]]+\]:\s*(<[^<>\n]*>|\S+)")
 _HTML_TARGET = re.compile(r"""\b(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
 
-_local = threading.local()
+
+# A text of only these characters, starting with a letter and on one line, is a paragraph of
+# itself to Markdown and plain text to the sanitiser (nothing to escape, no list, heading,
+# emphasis, link or entity can start in it): quiz options and prompts often are. Such texts skip
+# the Markdown converter and nh3, with the very output they would get from them
+# (tests/content/test_markdown_render.py compares both ways).
+_PLAIN = re.compile(r"[A-Za-z](?:[A-Za-z0-9,.;:?!()%/-]| (?! |\Z))*\Z")
 
 
 def render_markdown(
     md: str, *, resolve_link: LinkResolver | None = None, base_dir: str = ""
 ) -> str:
     """Render Markdown to sanitised HTML, resolving relative links against ``base_dir``."""
-    return _sanitise(_checklists(_converter().convert(md)), resolve_link, base_dir)
+    if _PLAIN.match(md):
+        return f"<p>{md}</p>"
+    return _sanitise(_checklists(converter().convert(md)), resolve_link, base_dir)
 
 
 _CHECKLIST_ITEM = re.compile(r"<li>(<p>)?\[([ xX])\]\s")
@@ -66,7 +74,9 @@ def render_inline(
     md: str, *, resolve_link: LinkResolver | None = None, base_dir: str = ""
 ) -> str:
     """Render a one-line Markdown text (a prompt or option) without the wrapping ``<p>``."""
-    raw = _converter().convert(md)
+    if _PLAIN.match(md):
+        return md
+    raw = converter().convert(md)
     if raw.startswith("<p>") and raw.endswith("</p>") and raw.count("<p>") == 1:
         raw = raw[3:-4]
     return _sanitise(raw, resolve_link, base_dir)
@@ -157,21 +167,6 @@ def _map_text(text: str, number: int, visit: Callable[[int, str], str]) -> str:
     for pattern in (_INLINE_TARGET, _REFERENCE_TARGET, _HTML_TARGET):
         text = pattern.sub(replace, text)
     return text
-
-
-def _converter() -> markdown.Markdown:
-    # Building a Markdown instance loads every extension; one per thread is reused via reset().
-    converter = getattr(_local, "converter", None)
-    if converter is None:
-        converter = _local.converter = markdown.Markdown(
-            extensions=["tables", "fenced_code", "toc", "sane_lists"],
-            extension_configs={
-                "toc": {"permalink": False, "marker": ""},
-                # align="…" instead of style="text-align: …": no style attribute is allowed.
-                "tables": {"use_align_attribute": True},
-            },
-        )
-    return converter.reset()
 
 
 def _sanitise(raw_html: str, resolve_link: LinkResolver | None, base_dir: str) -> str:

@@ -7,7 +7,7 @@ import multiprocessing
 import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -74,10 +74,12 @@ def load_files_for_import(session: Session, slug: str, files: dict[str, bytes]) 
 
 @dataclass(frozen=True)
 class ImportContext:
-    """What parsing needs from the database: the framework's codes, each course's next number."""
+    """What parsing needs from the database: the framework's codes, each course's next number
+    and the content hash of its current version."""
 
     known_competencies: frozenset[str]
     next_numbers: dict[str, int]
+    current_hashes: dict[str, str] = field(default_factory=dict)
 
     def number(self, slug: str) -> int:
         """The version number the course ``slug`` gets if this import publishes it."""
@@ -87,9 +89,16 @@ class ImportContext:
 def import_context(session: Session) -> ImportContext:
     """Read what parsing for import needs from the database, once for all packages."""
     known = frozenset(session.scalars(select(Competency.code)))
-    numbers = {slug: current + 1 for slug, current in
-               session.execute(select(Course.slug, Course.current_number))}
-    return ImportContext(known, numbers)
+    numbers, hashes = {}, {}
+    for slug, current, content_hash in session.execute(
+        select(Course.slug, Course.current_number, CourseVersion.package_hash).outerjoin(
+            CourseVersion, (CourseVersion.course_id == Course.id)
+            & (CourseVersion.number == Course.current_number))
+    ):
+        numbers[slug] = current + 1
+        if content_hash:
+            hashes[slug] = content_hash
+    return ImportContext(known, numbers, hashes)
 
 
 def _read(path: str | Path) -> tuple[str, dict[str, bytes]]:
@@ -99,13 +108,14 @@ def _read(path: str | Path) -> tuple[str, dict[str, bytes]]:
     return slug, files
 
 
-def parse_for_import(source: tuple[str, dict[str, bytes]],
-                     context: ImportContext) -> CoursePackage:
-    """Parse, validate and render one package (slug, files) in one pass; no database."""
+def parse_for_import(source: tuple[str, dict[str, bytes]], context: ImportContext,
+                     render: bool = True) -> CoursePackage:
+    """Parse, validate and render one package (slug, files) in one pass; no database.
+    ``render=False``: the same without the HTML (see ``load_package_files``)."""
     slug, files = source
     return load_package_files(
         slug, files, known_competencies=set(context.known_competencies),
-        link_resolver=partial(_version_links, slug, context.number(slug)))
+        link_resolver=partial(_version_links, slug, context.number(slug)), render=render)
 
 
 def _version_links(slug: str, number: int, keys: dict[str, str]) -> LinkResolver:
@@ -121,16 +131,28 @@ def _version_links(slug: str, number: int, keys: dict[str, str]) -> LinkResolver
 
 @dataclass(frozen=True)
 class ParsedPackage:
-    """A package ready to publish, with its content hash (computed where it was parsed)."""
+    """A package ready to publish, with its content hash (computed where it was parsed).
+    Not ``rendered``: the package is its course's current version, so its HTML was not made
+    (publishing it changes nothing)."""
 
     package: CoursePackage
     content_hash: str
+    rendered: bool = True
 
 
 def _parse_path(path: str | Path, context: ImportContext) -> ParsedPackage | list[ContentError]:
     # Errors come back as a list: a pool process returns them by pickling.
     try:
-        package = parse_for_import(_read(path), context)
+        source = _read(path)
+        current = context.current_hashes.get(source[0])
+        if current is not None:
+            # The hash does not depend on the HTML: an unchanged package is not rendered.
+            bare = parse_for_import(source, context, render=False)
+            content_hash = package_hash(bare)
+            if content_hash == current:
+                return ParsedPackage(bare, content_hash, rendered=False)
+            return ParsedPackage(parse_for_import(source, context), content_hash)
+        package = parse_for_import(source, context)
     except PackageInvalid as exc:
         return exc.errors
     return ParsedPackage(package, package_hash(package))
@@ -166,7 +188,7 @@ def import_packages(
     """Validate every package first; raise PackageInvalid (changing nothing) if any is wrong,
     else import each as a new course or a new version. Flushes, does not commit. Packages are
     parsed in ``processes`` processes (default: see ``parse_packages``)."""
-    packages: list[ParsedPackage] = []
+    packages: list[tuple[str | Path, ParsedPackage]] = []
     errors: list[ContentError] = []
     parsed_all = parse_packages(paths, import_context(session), processes)
     for path, parsed in zip(paths, parsed_all, strict=True):
@@ -174,13 +196,33 @@ def import_packages(
             errors.extend(ContentError(f"{Path(path) / e.file}", e.line, e.message)
                           for e in parsed)
         else:
-            packages.append(parsed)
-    slugs = [p.package.slug for p in packages]
+            packages.append((path, parsed))
+    slugs = [p.package.slug for _, p in packages]
     for slug in {s for s in slugs if slugs.count(s) > 1}:
         errors.append(ContentError("course.md", 1, f"course {slug} is given more than once"))
     if errors:
         raise PackageInvalid(errors)
-    return [publish(session, p.package, published_by, p.content_hash) for p in packages]
+    results = []
+    for path, parsed in packages:
+        package = parsed.package
+        if not parsed.rendered:
+            unchanged = _unchanged(session, package.slug, parsed.content_hash)
+            if unchanged is not None:
+                results.append(unchanged)
+                continue
+            # Another version was published since the import began: this one needs its HTML,
+            # with the asset links of the number it gets now.
+            package = parse_for_import(_read(path), import_context(session))
+        results.append(publish(session, package, published_by, parsed.content_hash))
+    return results
+
+
+def _unchanged(session: Session, slug: str, content_hash: str) -> ImportResult | None:
+    course = session.scalar(select(Course).where(Course.slug == slug))
+    current = current_version(session, course) if course is not None else None
+    if current is not None and current.package_hash == content_hash:
+        return ImportResult(slug, current.number, "unchanged")
+    return None
 
 
 def package_hash(package: CoursePackage) -> str:
