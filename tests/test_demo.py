@@ -60,3 +60,19 @@ def test_demo_aspiration_has_support(runner, db, client, starter_courses):
     page = client.get("/atasan/kebutuhan").get_data(as_text=True)
     assert "Pengelolaan data kependudukan dengan spreadsheet" in page
     assert "2 usulan menunggu jawaban" in page
+
+
+def test_demo_plan_of_andi_is_approved(runner, db, app, starter_courses):
+    from lms.planning.models import DevelopmentPlan, PlanItem
+
+    assert runner.invoke(args=["lms", "seed-demo"]).exit_code == 0
+    assert runner.invoke(args=["lms", "seed-demo"]).exit_code == 0
+    plan = db.session.scalar(select(DevelopmentPlan))
+    assert (plan.user.nip, plan.status, plan.decided_by.nip) == (
+        "199103052015031005", "approved", MANAGER)
+    assert sorted(db.session.scalars(select(PlanItem.kind))) == ["course", "course",
+                                                                 "mentoring"]
+    andi = app.test_client()
+    andi.post("/masuk", data={"nip": "199103052015031005", "password": DEMO_PASSWORD})
+    page = andi.get("/rencana").get_data(as_text=True)
+    assert "Komunikasi Publik yang Efektif" in page and "12 JP" in page

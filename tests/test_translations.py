@@ -167,14 +167,14 @@ INDONESIAN = re.compile(
 
 def _data_strings(db) -> list[str]:
     """Names the organisation typed (units, people, positions, competencies, courses) and
-    what employees wrote (proposed needs)."""
-    from lms.planning.models import Aspiration
+    what employees wrote (proposed needs, plan activities)."""
+    from lms.planning.models import Aspiration, PlanItem
 
     values: set[str] = set()
     for column in (Unit.name, User.name, Position.name, Competency.name,
                    Competency.description, CompetencyLevel.description, CourseVersion.title,
                    ExternalTraining.title, ExternalTraining.provider, Aspiration.topic,
-                   Aspiration.reason):
+                   Aspiration.reason, PlanItem.title):
         values.update(v for v in db.session.scalars(select(column)) if v)
     return sorted(values, key=len, reverse=True)
 

@@ -1,5 +1,6 @@
 """The "Perlu tindakan" work queue: what waits for a manager (or, agency-wide, an admin) —
-evidence and outside training to validate, and overdue mandatory training — oldest first."""
+evidence and outside training to validate, overdue mandatory training, and development plans
+submitted for approval — oldest first."""
 
 from __future__ import annotations
 
@@ -15,10 +16,10 @@ from lms.competency.models import Competency, CompetencyEvidence, ExternalTraini
 from lms.courses.models import Course, CourseVersion
 from lms.learning.models import Enrollment
 from lms.manager.queries import scope_units
-from lms.planning.models import CourseAssignment
+from lms.planning.models import CourseAssignment, DevelopmentPlan
 from lms.timeutil import local_date
 
-KINDS = ("evidence", "outside_training", "overdue_assignment")
+KINDS = ("evidence", "outside_training", "overdue_assignment", "development_plan")
 QUEUE_LIMIT = 300  # items listed per kind; the counts cover them all
 
 
@@ -36,6 +37,7 @@ class QueueItem:
     competency: str = ""  # evidence: the competency's code and name
     level: int | None = None  # evidence: the level it shows
     jp: int | None = None  # outside training: its JP
+    year: int | None = None  # development plan: its year
 
 
 def _root(user: User) -> int | None:
@@ -75,6 +77,12 @@ def _overdue(user: User, columns, today: date) -> Select:
         user, CourseAssignment.user_id, "queue_overdue_scope")
 
 
+def _submitted_plans(user: User, columns) -> Select:
+    return _scoped(select(*columns).select_from(DevelopmentPlan).join(
+        User, User.id == DevelopmentPlan.user_id).where(DevelopmentPlan.status == "submitted"),
+        user, DevelopmentPlan.user_id, "queue_plan_scope")
+
+
 def queue_count_clause(user: User, today: date):
     """A scalar subquery counting the user's waiting items (0 for non-managers), so the
     navigation reads it in the same single query as the unread notifications."""
@@ -82,7 +90,7 @@ def queue_count_clause(user: User, today: date):
         return literal(0).label("queue")
     one = [func.count()]
     parts = [_pending_evidence(user, one), _pending_trainings(user, one),
-             _overdue(user, one, today)]
+             _overdue(user, one, today), _submitted_plans(user, one)]
     total = parts[0].scalar_subquery()
     for part in parts[1:]:
         total = total + part.scalar_subquery()
@@ -106,8 +114,11 @@ def count_stale_queue(session: Session, user: User, today: date, days: int) -> i
         _pending_evidence(user, one).where(CompetencyEvidence.completed_at < moment),
         _pending_trainings(user, one).where(ExternalTraining.recorded_at < moment),
         _overdue(user, one, cutoff),
+        _submitted_plans(user, one).where(DevelopmentPlan.submitted_at < moment),
     ]
-    total = parts[0].scalar_subquery() + parts[1].scalar_subquery() + parts[2].scalar_subquery()
+    total = parts[0].scalar_subquery()
+    for part in parts[1:]:
+        total = total + part.scalar_subquery()
     return int(session.scalar(select(total)) or 0)
 
 
@@ -121,7 +132,7 @@ def _day(moment: datetime | date) -> date:
 
 def list_queue(session: Session, user: User, today: date,
                limit: int = QUEUE_LIMIT) -> list[QueueItem]:
-    """The oldest waiting items of each kind in the user's scope, merged oldest first (three
+    """The oldest waiting items of each kind in the user's scope, merged oldest first (four
     queries, whatever the number of items)."""
     title = CourseVersion.title
     current = and_(CourseVersion.course_id == CompetencyEvidence.course_id,
@@ -145,6 +156,10 @@ def list_queue(session: Session, user: User, today: date,
         .join(CourseVersion, and_(CourseVersion.course_id == Course.id,
                                   CourseVersion.number == Course.current_number))
         .order_by(CourseAssignment.due_on, CourseAssignment.id).limit(limit))
+    plans = session.execute(
+        _submitted_plans(user, [DevelopmentPlan.id, User.nip, User.name, DevelopmentPlan.year,
+                                DevelopmentPlan.submitted_at])
+        .order_by(DevelopmentPlan.submitted_at, DevelopmentPlan.id).limit(limit))
     items = [QueueItem("evidence", id_, nip, name, course or "—", _day(at),
                        _age(_day(at), today), competency=f"{code} {competency}", level=level)
              for id_, nip, name, course, code, competency, level, at in evidence]
@@ -154,6 +169,9 @@ def list_queue(session: Session, user: User, today: date,
     items += [QueueItem("overdue_assignment", id_, nip, name, course, due,
                         _age(due, today))
               for id_, nip, name, course, due in overdue]
+    items += [QueueItem("development_plan", id_, nip, name, str(year), _day(at),
+                        _age(_day(at), today), year=year)
+              for id_, nip, name, year, at in plans]
     items.sort(key=lambda item: (item.since, KINDS.index(item.kind), item.id))
     return items[:limit]
 

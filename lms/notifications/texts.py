@@ -15,13 +15,14 @@ LINKS = {
     "assignment_cancelled": "learning.dashboard", "due_soon": "learning.dashboard",
     "overdue": "learning.dashboard", "validated": "competency.profile",
     "rejected": "competency.profile", "queue_waiting": "manager.queue",
-    "aspiration_answered": "planning.aspirations",
+    "aspiration_answered": "planning.aspirations", "plan_approved": "planning.my_plan",
+    "plan_returned": "planning.my_plan",
 }
 KINDS = tuple(LINKS)
 # The same pages by path, for e-mails: ``lms notify`` runs without the views (no url_for).
 PATHS = {"learning.dashboard": "/", "competency.profile": "/profil",
          "manager.queue": "/atasan/tindakan", "notifications.index": "/notifikasi",
-         "planning.aspirations": "/usulan"}
+         "planning.aspirations": "/usulan", "planning.my_plan": "/rencana"}
 
 
 def _day(value: str | None) -> str:
@@ -65,6 +66,13 @@ def render(kind: str, params: dict[str, Any]) -> str:
                  "hari.", count=params.get("count", 0), days=params.get("days", 0))
     if kind == "aspiration_answered":
         return _aspiration_answer(params)
+    if kind == "plan_approved":
+        return _("Rencana pengembangan kompetensi %(year)s Anda disetujui oleh %(by)s.",
+                 year=params.get("year", ""), by=params.get("by", "—"))
+    if kind == "plan_returned":
+        return _("Rencana pengembangan kompetensi %(year)s Anda dikembalikan oleh %(by)s. "
+                 "Catatan: %(reason)s", year=params.get("year", ""), by=params.get("by", "—"),
+                 reason=params.get("reason", ""))
     return kind
 
 
@@ -102,6 +110,10 @@ def subject(kind: str, params: dict[str, Any]) -> str:
         return _("Ada item yang menunggu tindakan Anda")
     if kind == "aspiration_answered":
         return _("Usulan Anda dijawab")
+    if kind == "plan_approved":
+        return _("Rencana pengembangan Anda disetujui")
+    if kind == "plan_returned":
+        return _("Rencana pengembangan Anda dikembalikan")
     return kind
 
 

@@ -37,7 +37,7 @@ _REFUSED = {
 }
 
 
-def _own_root() -> int | None:
+def own_root() -> int | None:
     """The unit whose subtree the user sees: their own; None (all) for an admin."""
     return None if "admin" in current_user.roles else current_user.unit_id
 
@@ -51,7 +51,7 @@ def _visible(aspiration_id: int):
 
 
 def _learner_page(form: AspirationForm, status: int = 200):
-    rows = list_aspirations(db.session, _own_root(), current_user)
+    rows = list_aspirations(db.session, own_root(), current_user)
     return render_template("planning/aspirations.html", rows=rows, form=form,
                            labels=ASPIRATION_STATUS_LABELS), status
 
@@ -130,21 +130,21 @@ def withdraw_aspiration(aspiration_id: int):
     return redirect(url_for("planning.aspirations"))
 
 
-def _scope_root() -> tuple[int | None, str]:
+def scope_root() -> tuple[int | None, str]:
     """``?unit=`` when in the caller's scope (404 otherwise), else the caller's own scope."""
     code = request.args.get("unit", "").strip()
     if not code:
-        return _own_root(), ""
+        return own_root(), ""
     unit = get_unit(db.session, code)
     if unit is None or not can_see_unit(db.session, current_user, unit.id):
         abort(404)
     return unit.id, unit.code
 
 
-def _units() -> list[Unit]:
+def scope_unit_list() -> list[Unit]:
     """The units the caller may filter by: their subtree (admins: all)."""
     query = select(Unit).order_by(Unit.code)
-    scope = scope_units(_own_root())
+    scope = scope_units(own_root())
     if scope is not None:
         query = query.join(scope, scope.c.id == Unit.id)
     return list(db.session.scalars(query))
@@ -154,13 +154,13 @@ def _units() -> list[Unit]:
 @require_role("manager")
 def manager_aspirations():
     """The aspirations of the manager's subtree (admins: all), most supported first."""
-    root, code = _scope_root()
+    root, code = scope_root()
     status = request.args.get("status", "")
     status = status if status in ASPIRATION_STATES else ""
     return render_template(
         "planning/manager_aspirations.html", unit_code=code, status=status,
         rows=list_aspirations(db.session, root, current_user, status or None),
-        labels=ASPIRATION_STATUS_LABELS, units=_units())
+        labels=ASPIRATION_STATUS_LABELS, units=scope_unit_list())
 
 
 def _answer_form(aspiration) -> AnswerForm:
@@ -209,7 +209,7 @@ def export_aspirations(fmt: str):
     """The subtree's aspirations as CSV (streamed) or XLSX."""
     if fmt not in ("csv", "xlsx"):
         abort(404)
-    root, code = _scope_root()
+    root, code = scope_root()
     scope = _SAFE_FILENAME.sub("-", code or ("instansi" if root is None
                                              else current_user.unit.code))
     filename = f"usulan-{scope}.{fmt}"

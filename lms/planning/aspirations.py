@@ -173,7 +173,8 @@ def answer(session: Session, aspiration: Aspiration, manager: User, status: str,
     aspiration.status = status
     aspiration.answer_course_id = course.id if status == "covered" else None
     aspiration.answer_note = note or None
-    aspiration.answered_by_id, aspiration.answered_at = manager.id, now
+    # The User itself, never a request-bound proxy of it (``current_user``).
+    aspiration.answered_by, aspiration.answered_at = session.get(User, manager.id), now
     session.flush()
     title = None
     if status == "covered":

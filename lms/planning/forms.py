@@ -75,3 +75,42 @@ class AnswerForm(ErrorsMixin, FlaskForm):
     ])
     course_id = SelectField(_l("Kursus yang menutup kebutuhan ini"), validate_choice=False)
     note = TextAreaField(_l("Catatan / alasan untuk pengusul"))
+
+
+PLAN_STATUS_LABELS = {
+    "draft": _l("Draf"),
+    "submitted": _l("Diajukan, menunggu persetujuan"),
+    "approved": _l("Disetujui"),
+    "returned": _l("Dikembalikan untuk diperbaiki"),
+}
+
+
+def plan_kind_labels() -> dict[str, str]:
+    """Every activity kind of a plan item: a Kelas ASN course, then the ledger's kinds."""
+    from lms.competency.forms import KIND_LABELS
+    from lms.planning.models import COURSE_ITEM
+
+    return {COURSE_ITEM: _l("Kursus Kelas ASN"), **KIND_LABELS}
+
+
+class PlanItemForm(ErrorsMixin, FlaskForm):
+    """One activity added to a plan by hand; the rules are the service's."""
+
+    competency_code = SelectField(_l("Kompetensi"), validate_choice=False)
+    kind = SelectField(_l("Jenis kegiatan"), validate_choice=False)
+    course_id = SelectField(_l("Kursus Kelas ASN (bila jenisnya kursus)"), validate_choice=False)
+    title = StringField(_l("Nama kegiatan (kosongkan untuk kursus)"))
+    target_on = _DateField(_l("Target selesai"), validators=[Optional()])
+    jp = _WholeNumberField(_l("JP rencana (kosongkan untuk kursus)"), validators=[Optional()])
+
+
+class SuggestionsForm(ErrorsMixin, FlaskForm):
+    """The suggestions ticked (``pilih``, read from the request) and their target date."""
+
+    target_on = _DateField(_l("Target selesai untuk yang dipilih"), validators=[Optional()])
+
+
+class ReturnPlanForm(ErrorsMixin, FlaskForm):
+    """Return a submitted plan with a comment the employee reads."""
+
+    comment = TextAreaField(_l("Catatan untuk pegawai"))

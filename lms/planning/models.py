@@ -102,3 +102,63 @@ class AspirationSupport(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
                                          primary_key=True, index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+PLAN_STATES = ("draft", "submitted", "approved", "returned")
+COURSE_ITEM = "course"  # a plan item that is a Kelas ASN course; other kinds are ledger kinds
+
+
+class DevelopmentPlan(db.Model):
+    """An employee's individual development plan (rencana pengembangan kompetensi) for a
+    calendar year: drafted by the employee or a manager, approved or returned by a manager.
+    What was achieved is never stored: it is read from the JP ledger of that year."""
+
+    __tablename__ = "development_plans"
+    __table_args__ = (UniqueConstraint("user_id", "year"),
+                      Index("ix_development_plans_status_submitted_at", "status",
+                            "submitted_at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    year: Mapped[int]
+    status: Mapped[str] = mapped_column(String(12), default="draft")  # PLAN_STATES
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    submitted_at: Mapped[datetime | None]
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None]
+    return_comment: Mapped[str | None] = mapped_column(Text)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    items: Mapped[list[PlanItem]] = relationship(
+        order_by="(PlanItem.target_on, PlanItem.id)", cascade="all, delete-orphan",
+        back_populates="plan")
+
+    @property
+    def editable(self) -> bool:
+        """Items may change until the plan is approved."""
+        return self.status != "approved"
+
+
+class PlanItem(db.Model):
+    """One planned activity: a competency, an activity kind (a Kelas ASN course, mentoring,
+    or a kind of outside training), a target date and the JP planned."""
+
+    __tablename__ = "plan_items"
+    __table_args__ = (CheckConstraint("jp >= 1", name="jp_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("development_plans.id", ondelete="CASCADE"),
+                                         index=True)
+    competency_code: Mapped[str] = mapped_column(ForeignKey("competencies.code"))
+    kind: Mapped[str] = mapped_column(String(40))
+    course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id", ondelete="SET NULL"))
+    title: Mapped[str] = mapped_column(String(200))
+    target_on: Mapped[date]
+    jp: Mapped[int]
+
+    plan: Mapped[DevelopmentPlan] = relationship(back_populates="items")
+    competency: Mapped[Competency] = relationship()
+    course: Mapped[Course | None] = relationship()

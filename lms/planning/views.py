@@ -2,3 +2,5 @@
 
 from lms.planning import bp  # noqa: F401
 from lms.planning import aspiration_views  # noqa: F401
+from lms.planning import plan_views  # noqa: F401
+from lms.planning import compile_views  # noqa: F401
