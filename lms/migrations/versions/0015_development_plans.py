@@ -1,7 +1,7 @@
 """Individual development plans, one per employee and year, and their items
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 
 What an item achieved is not stored: it is read from the JP ledger (a course completion,
 or an entry of the item's kind and competency) of the plan's year.
@@ -9,8 +9,8 @@ or an entry of the item's kind and competency) of the plan's year.
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0014'
-down_revision = '0013'
+revision = '0015'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 
