@@ -1,7 +1,7 @@
 """Individual development plans, one per employee and year, and their items
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0016
+Revises: 0015
 
 What an item achieved is not stored: it is read from the JP ledger (a course completion,
 or an entry of the item's kind and competency) of the plan's year.
@@ -9,8 +9,8 @@ or an entry of the item's kind and competency) of the plan's year.
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0015'
-down_revision = '0014'
+revision = '0016'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 
