@@ -61,6 +61,7 @@ def create_app(config: dict[str, Any] | None = None, *, web: bool = True) -> Fla
     from lms.audit import views as audit_views
     from lms.auth import views as auth_views
     from lms.authoring import views as authoring_views
+    from lms.certificates import signing_views  # noqa: F401  (routes on certificates.bp)
     from lms.certificates import views as certificate_views
     from lms.cli import lms_group
     from lms.competency import views as competency_views

@@ -19,7 +19,7 @@ from flask.cli import AppGroup, ScriptInfo
 
 from lms.audit.cli import audit as audit_commands
 from lms.auth.cli import token as token_commands
-from lms.certificates.cli import certificates_group, keys_group
+from lms.certificates.cli import bsre_group, certificates_group, keys_group
 from lms.notifications.cli import notify as notify_command
 from lms.siasn.cli import siasn as siasn_commands
 
@@ -29,6 +29,7 @@ lms_group.add_command(token_commands)
 lms_group.add_command(notify_command)
 lms_group.add_command(keys_group)
 lms_group.add_command(certificates_group)
+lms_group.add_command(bsre_group)
 lms_group.add_command(siasn_commands)
 
 
@@ -136,8 +137,8 @@ users = AppGroup("users", help="Manage users.")
 lms_group.add_command(users)
 
 
-ROLE_HELP = ("A role: learner, trainer, manager or admin; repeat the option or separate roles "
-             "by commas for several (--role manager,trainer).")
+ROLE_HELP = ("A role: learner, signer, trainer, manager or admin; repeat the option or separate "
+             "roles by commas for several (--role manager,trainer).")
 
 
 @users.command("create")

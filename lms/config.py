@@ -82,6 +82,14 @@ DEFAULTS: dict[str, Any] = {
     "SIASN_PENYELENGGARA": None,  # institusiPenyelenggara of courses without a provider
     "SIASN_JENIS_KURSUS": "",  # jenisKursus sent with every record
     "SIASN_TIMEOUT": 30,  # seconds, for each connection and each read
+    # BSrE e-sign (certified electronic signature, TTE) of certificate PDFs by an official
+    # holding the signer role (see docs/OPERATOR.md, "BSrE"). No URL: no signing queue.
+    "BSRE_URL": None,  # the agency's e-sign client service, e.g. https://esign.example.go.id
+    "BSRE_USER": None,  # its HTTP Basic user and password (not the official's passphrase)
+    "BSRE_PASSWORD": None,
+    "BSRE_APPEARANCE": "invisible",  # or "visible": a BSrE QR stamp over the signer's name
+    "BSRE_TIMEOUT": 60,  # seconds, for each connection and each read
+    "BSRE_BATCH_SIZE": 20,  # most certificates signed in one submission of the queue
 }
 
 _INT_KEYS = {k for k, v in DEFAULTS.items() if isinstance(v, int) and not isinstance(v, bool)}

@@ -33,6 +33,8 @@ ACCOUNTS = [
     ("199512012023211007", "Yohanes Wambrauw", {"learner"}, "KEL-PLAJU-ULU", "PPPK"),
     ("198711302011011008", "Hendra Gunawan, S.IP.", {"manager", "trainer"}, "KEC-PLAJU",
      "PNS"),
+    # The official who signs certificates with a certified electronic signature (BSrE).
+    ("197503122000031009", "Dr. Ahmad Fauzi, M.Si.", {"signer"}, "BKPSDM", "PNS"),
 ]
 # nip → e-mail address, on the reserved .example domain (RFC 2606): no mail reaches a person.
 EMAILS = {
@@ -44,6 +46,7 @@ EMAILS = {
     "199207142019032006": "siti.rahmawati@pemkot-contoh.example",
     "199512012023211007": "yohanes.wambrauw@pemkot-contoh.example",
     "198711302011011008": "hendra.gunawan@pemkot-contoh.example",
+    "197503122000031009": "ahmad.fauzi@pemkot-contoh.example",
 }
 
 _M = ("M.01", "M.02", "M.03", "M.04", "M.05", "M.06", "M.07", "M.08", "SK.01")

@@ -73,7 +73,7 @@ def test_seed_demo_is_idempotent(runner, db):
     assert runner.invoke(args=["lms", "seed-demo"]).exit_code == 0
     users, units = _count(db, User), _count(db, Unit)
     assert users >= 6 and set().union(*(u.roles for u in db.session.scalars(select(User)))) == {
-        "learner", "trainer", "manager", "admin"}
+        "learner", "signer", "trainer", "manager", "admin"}
     assert runner.invoke(args=["lms", "seed-demo"]).exit_code == 0
     assert (_count(db, User), _count(db, Unit)) == (users, units)
 

@@ -7,6 +7,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, inspect, make_url, select, text
+from sqlalchemy.exc import IntegrityError
 
 from lms.auth.models import User
 from lms.courses.search import engine_specific
@@ -122,5 +123,39 @@ def test_single_roles_become_sets_and_step_down_to_the_most_powerful(scratch_url
         assert "user_roles" not in inspect(db.engine).get_table_names()
         upgrade(directory=directory)
         assert "role" not in {c["name"] for c in inspect(db.engine).get_columns("users")}
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_the_signer_role_steps_down_to_learner(scratch_url, tmp_path):
+    """0017: user_roles accepts ``signer``; stepping down turns a signer who holds nothing
+    else into a learner, drops the role from the others and refuses it again."""
+    from lms import create_app
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": scratch_url, "SECRET_KEY": "x",
+                      "UPLOAD_FOLDER": str(tmp_path / "uploads")})
+    with app.app_context():
+        directory = app.extensions["migrate"].directory
+        upgrade(directory=directory)
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO units (id, code, name) VALUES (1, 'DINAS', 'Dinas')"))
+            for number in (1, 2):
+                conn.execute(text(
+                    "INSERT INTO users (id, nip, name, employee_type, unit_id, password_hash, "
+                    "email_notifications, active, session_version, created_at, nik) VALUES "
+                    "(:id, :nip, 'Pejabat', 'PNS', 1, '!unset', :yes, :yes, 1, "
+                    "'2026-01-05 08:00:00', '3604011203750001')"),
+                    {"id": number, "nip": f"19750312200003100{number}", "yes": True})
+            conn.execute(text("INSERT INTO user_roles (user_id, role) VALUES (1, 'signer'), "
+                              "(2, 'signer'), (2, 'manager')"))
+        downgrade(directory=directory, revision="0016")
+        with db.engine.connect() as conn:
+            rows = set(conn.execute(text("SELECT user_id, role FROM user_roles")).all())
+        assert rows == {(1, "learner"), (2, "manager")}
+        with pytest.raises(IntegrityError), db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO user_roles (user_id, role) VALUES (1, 'signer')"))
+        upgrade(directory=directory)
+        with db.engine.connect() as connection:
+            assert _differences(connection) == []
         db.session.remove()
         db.engine.dispose()

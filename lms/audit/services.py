@@ -40,6 +40,8 @@ ACTIONS = (
     "framework.changed",
     "position.changed",
     "certificate.revoked",
+    "certificate.tte_signed",  # an official signed a certificate's PDF through BSrE
+    "certificate.tte_failed",  # BSrE refused or could not be reached (never the passphrase)
     "export.personal_data",
     "siasn.mapping_changed",   # an admin changed which jenisDiklatId a ledger source gets
     "siasn.pushed",            # `lms siasn push` sent records to SIASN (counts)

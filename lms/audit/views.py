@@ -39,6 +39,8 @@ ACTION_LABELS = {
     "framework.changed": _l("Kerangka kompetensi diubah"),
     "position.changed": _l("Jabatan diubah"),
     "certificate.revoked": _l("Sertifikat dicabut"),
+    "certificate.tte_signed": _l("Sertifikat ditandatangani secara elektronik (BSrE)"),
+    "certificate.tte_failed": _l("Penandatanganan elektronik gagal"),
     "export.personal_data": _l("Ekspor data pribadi"),
     "siasn.mapping_changed": _l("Pemetaan jenis diklat SIASN diubah"),
     "siasn.pushed": _l("Riwayat pelatihan dikirim ke SIASN"),

@@ -13,8 +13,9 @@ from lms.extensions import db
 from lms.org.models import Position, Unit
 from lms.timeutil import utcnow
 
-# From the least to the most powerful; an account holds a non-empty set of them.
-ROLES = ("learner", "trainer", "manager", "admin")
+# From the least to the most powerful; an account holds a non-empty set of them. A signer
+# (penandatangan) signs certificates with a certified electronic signature (BSrE).
+ROLES = ("learner", "signer", "trainer", "manager", "admin")
 EMPLOYEE_TYPES = ("PNS", "PPPK")
 
 
@@ -23,7 +24,8 @@ class UserRole(db.Model):
 
     __tablename__ = "user_roles"
     __table_args__ = (
-        CheckConstraint("role IN ('learner', 'trainer', 'manager', 'admin')", name="role"),
+        CheckConstraint("role IN ('learner', 'signer', 'trainer', 'manager', 'admin')",
+                        name="role"),
         # "Who holds this role" reads the index; "which roles has this user" the primary key.
         Index("ix_user_roles_role_user_id", "role", "user_id"),
     )
@@ -48,6 +50,8 @@ class User(UserMixin, db.Model):
     golongan: Mapped[str | None] = mapped_column(String(8))  # e.g. "III/a"
     # SIASN's id of the person (pnsOrangId), needed to record their training in SIASN.
     siasn_person_id: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
+    # An official's NIK (16 digits), kept only when they ask, to sign with BSrE.
+    nik: Mapped[str | None] = mapped_column(String(16))
     supervisor_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True)
     password_hash: Mapped[str] = mapped_column(String(255))

@@ -11,11 +11,14 @@ from flask_babel import lazy_gettext as _l
 
 from lms.auth.models import ROLES
 
-ROLE_LABELS = {"learner": _l("Pegawai (peserta)"), "trainer": _l("Pengajar"),
+ROLE_LABELS = {"learner": _l("Pegawai (peserta)"), "signer": _l("Penandatangan"),
+               "trainer": _l("Pengajar"),
                "manager": _l("Atasan"), "admin": _l("Admin")}
 # What each role adds, shown beside the checkboxes of the admin form and in the navigation.
 ROLE_GIVES = {
     "learner": _l("Belajar: kursus, katalog, profil kompetensi (setiap akun dapat belajar)."),
+    "signer": _l("Menandatangani sertifikat dengan tanda tangan elektronik tersertifikasi "
+                 "(TTE BSrE) dari antrean penandatanganan."),
     "trainer": _l("Menyusun dan menerbitkan kursus yang ia miliki, statistik soal dan umpan "
                   "balik."),
     "manager": _l("Memantau pegawai unitnya dan unit di bawahnya, menugaskan kursus, "

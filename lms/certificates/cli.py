@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 
 keys_group = AppGroup("keys", help="The Ed25519 key that signs certificates.")
 certificates_group = AppGroup("certificates", help="Course completion certificates.")
+bsre_group = AppGroup("bsre", help="BSrE e-sign (certified electronic signatures).")
 
 
 def _folder():
@@ -60,3 +61,24 @@ def certificates_issue(limit: int) -> None:
         issue(db.session, db.session.get(Certificate, certificate_id), issuer)
         db.session.commit()  # one at a time: a long run keeps what it did
     click.echo(f"{len(ids)} certificate(s) issued")
+
+
+@bsre_group.command("check")
+def bsre_check() -> None:
+    """Ask BSrE to verify an empty PDF: proves the URL answers and accepts LMS_BSRE_USER and
+    LMS_BSRE_PASSWORD (no official's NIK or passphrase is needed or sent)."""
+    from lms.certificates.bsre import (BLANK_PDF, BsreClient, BsreError, BsreSettings,
+                                       NotConfigured)
+
+    try:
+        settings = BsreSettings.from_config(current_app.config)
+    except NotConfigured as exc:
+        raise click.ClickException(str(exc)) from None
+    try:
+        result = BsreClient(settings).verify_pdf(BLANK_PDF, "kelas-asn-check.pdf")
+    except BsreError as exc:
+        raise click.ClickException(
+            f"BSrE at {settings.url}: {exc.__class__.__name__}: {exc.detail}") from None
+    click.echo(f"BSrE at {settings.url} answers and accepts the credentials "
+               f"(verify of an empty PDF: {result.signatures} signature(s)"
+               + (f", {result.summary}" if result.summary else "") + ")")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectField, TextAreaField
+from wtforms import (BooleanField, DateField, PasswordField, SelectField, StringField,
+                     TextAreaField)
 from wtforms.validators import DataRequired, Length, Optional
 
 
@@ -27,3 +28,16 @@ class PeriodForm(FlaskForm):
     kursus = SelectField(_l("Kursus"), coerce=int, default=0, validate_choice=False)
     dari = DateField(_l("Selesai sejak"), validators=[Optional()])
     sampai = DateField(_l("Selesai sampai"), validators=[Optional()])
+
+
+class SigningForm(FlaskForm):
+    """Sign the chosen certificates: the official's NIK and BSrE passphrase, entered once for
+    the batch. The passphrase is never shown again, stored or logged."""
+
+    nik = StringField(_l("NIK penandatangan"), validators=[
+        DataRequired(_l("Isi NIK Anda (16 digit) yang terdaftar di BSrE.")),
+        Length(max=32, message=_l("NIK terdiri atas 16 digit."))])
+    passphrase = PasswordField(_l("Passphrase TTE"), validators=[
+        DataRequired(_l("Isi passphrase TTE Anda.")),
+        Length(max=200, message=_l("Passphrase terlalu panjang."))])
+    save_nik = BooleanField(_l("Simpan NIK di profil saya untuk penandatanganan berikutnya"))

@@ -62,6 +62,10 @@ class Certificate(db.Model):
     # The PDF's certified electronic signature (TTE): "unsigned" until a signed PDF replaces it.
     signature_status: Mapped[str] = mapped_column(String(16), default=UNSIGNED)
     signature_signed_at: Mapped[datetime | None]
+    signature_signer_name: Mapped[str | None] = mapped_column(String(200))  # who signed (TTE)
+    # The last failed signing attempt: BSrE's reason, shown in the queue until a retry works.
+    signature_error: Mapped[str | None] = mapped_column(String(300))
+    signature_failed_at: Mapped[datetime | None]
 
     revoked_at: Mapped[datetime | None]
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -210,7 +210,8 @@ def pdf_bytes(certificate: Certificate, store: PdfStore) -> bytes:
 
 def list_awaiting_signature(session: Session, limit: int = 100) -> list[Certificate]:
     """Issued, valid certificates whose PDF has no certified electronic signature yet,
-    oldest first (the official's signing queue)."""
+    oldest first (the official's queue, ``lms.certificates.signing.list_queue``, also lists
+    those not issued yet: signing issues them)."""
     return list(session.scalars(
         select(Certificate)
         .where(Certificate.signature_status == UNSIGNED, Certificate.issued_at.is_not(None),
@@ -276,6 +277,8 @@ class Verification:
     revoked_on: date | None = None
     revocation_reason: str | None = None
     signature_valid: bool = False
+    tte_signer: str | None = None  # who signed the PDF with a certified electronic signature
+    tte_signed_on: date | None = None
 
     def as_json(self) -> dict[str, Any]:
         """The API.md shape (plus number, revocation and signature state when known)."""
@@ -285,6 +288,9 @@ class Verification:
                 "course": self.course, "jp": self.jp,
                 "completed_at": self.completed_on.isoformat() if self.completed_on else None,
                 "number": self.number, "signature_valid": self.signature_valid}
+        if self.tte_signed_on is not None:
+            body["electronic_signature"] = {"signer": self.tte_signer,
+                                            "signed_at": self.tte_signed_on.isoformat()}
         if self.status == "revoked":
             body["revoked_at"] = self.revoked_on.isoformat() if self.revoked_on else None
             body["revocation_reason"] = self.revocation_reason
@@ -314,4 +320,8 @@ def verify(session: Session, code: str, issuer: Issuer) -> Verification:
         agency=certificate.agency_name,
         revoked_on=local_date(certificate.revoked_at) if certificate.revoked_at else None,
         revocation_reason=certificate.revocation_reason,
-        signature_valid=signature_valid(session, certificate, issuer.base_url))
+        signature_valid=signature_valid(session, certificate, issuer.base_url),
+        tte_signer=certificate.signature_signer_name if certificate.signature_status == SIGNED
+        else None,
+        tte_signed_on=local_date(certificate.signature_signed_at)
+        if certificate.signature_status == SIGNED and certificate.signature_signed_at else None)
