@@ -54,6 +54,9 @@ def create_app(config: dict[str, Any] | None = None, *, web: bool = True) -> Fla
 
     enable_migrations(app)
     csrf.init_app(app)
+    from lms.delivery import init_delivery
+
+    init_delivery(app)  # first: its after_request hooks run last (compression sees the final body)
     login_manager.init_app(app)
 
     from lms.admin import views as admin_views
