@@ -6,7 +6,7 @@ from datetime import datetime
 from functools import cache
 
 from flask import Flask, has_request_context, request
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 from sqlalchemy import Select, literal, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -67,12 +67,21 @@ def nav_counts() -> tuple[int, int]:
     return counts
 
 
+def number(value, digits: int = 1) -> str:
+    """A number as the interface language writes it, with ``digits`` decimals (Indonesian
+    ``100,0`` and ``1.250``, English ``100.0`` and ``1,250``); empty for None."""
+    if value is None:
+        return ""
+    return format_decimal(value, format="#,##0" + ("." + "0" * digits if digits else ""))
+
+
 def register_template_helpers(app: Flask) -> None:
     """Add the filters (dates) and globals (role checks, locale) templates use."""
     app.jinja_env.filters["date"] = lambda d: format_date(d, "medium") if d else ""
     app.jinja_env.filters["datetime"] = (
         lambda d: format_datetime(d, "medium") if isinstance(d, datetime) else "")
     app.jinja_env.filters["ledger_kind"] = ledger_kind
+    app.jinja_env.filters["number"] = number
     app.jinja_env.globals["can"] = can
     login_manager.user_loader(load_user_for_pages)
     app.jinja_env.globals["ordered_roles"] = ordered

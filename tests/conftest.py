@@ -228,7 +228,8 @@ def login(client):
 
 
 def write_course(root: Path, slug: str = "kursus-uji", *, jp: int = 2, quiz_extra: str = "",
-                 max_attempts: int = 0, lesson_body: str = "Isi materi.") -> Path:
+                 max_attempts: int = 0, lesson_body: str = "Isi materi.",
+                 quiz_front: str = "") -> Path:
     """Write a small valid package: one module, two lessons and a quiz of three questions."""
     folder = root / slug
     (folder / "01-dasar").mkdir(parents=True, exist_ok=True)
@@ -267,6 +268,7 @@ def write_course(root: Path, slug: str = "kursus-uji", *, jp: int = 2, quiz_extr
             title: Kuis Dasar
             passing_score: 70
             max_attempts: {max_attempts}
+            {quiz_front}
             ---
 
             ## Berapa menit satu JP? {{#q-jp}}

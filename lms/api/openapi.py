@@ -294,7 +294,8 @@ PATHS: dict[str, Any] = {
         description="The server records when the attempt starts; calling again returns the "
                     "same open attempt and never restarts the clock. An open attempt of a "
                     "timed quiz whose time ran out counts as a failed attempt before a new one "
-                    "starts. Enrols the caller. 409 `no_attempts_left` or "
+                    "starts. Enrols the caller. 409 `no_attempts_left`, `already_passed` "
+                    "(passed, and the quiz allows no retake after a pass) or "
                     "`prerequisites_missing`.")},
     "/quizzes/{id}/attempts": {"post": _operation(
         "Submit and grade an attempt", _json(_ref("AttemptResult"), "Graded"),
@@ -305,7 +306,8 @@ PATHS: dict[str, Any] = {
                     "`start_token`, the current version). A timed quiz refuses answers with "
                     "409 `start_required` (no `start_token`), `invalid_start_token` (not the "
                     "caller's open attempt) or `time_expired` (after the time limit and its "
-                    "grace). 409 `no_attempts_left` or `prerequisites_missing`; 422 "
+                    "grace). 409 `no_attempts_left`, `already_passed` (passed, and the quiz "
+                    "allows no retake after a pass) or `prerequisites_missing`; 422 "
                     "`invalid_answers` for a question or option not in the quiz; a repeated "
                     "Idempotency-Key returns the first result.")},
     "/me/progress": {"get": _operation(

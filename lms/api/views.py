@@ -39,7 +39,8 @@ from lms.notifications.services import get_notification, list_notifications, mar
 from lms.offline.views import sync_response
 from lms.org.models import Unit
 from lms.org.services import get_unit
-from lms.quizzes.errors import AttemptLimitReached, StartInvalid, StartRequired, TimeExpired
+from lms.quizzes.errors import (AlreadyPassed, AttemptLimitReached, StartInvalid, StartRequired,
+                                TimeExpired)
 from lms.quizzes.models import QuizStart
 from lms.quizzes.services import InvalidAnswers, get_status, submit_attempt
 from lms.quizzes.starts import MAX_START_TOKEN, find_start, get_open_start, start_attempt
@@ -194,12 +195,20 @@ def quiz(quiz_id: str):
     return jsonify(body)
 
 
+def _already_passed() -> ApiProblem:
+    return ApiProblem(409, "this quiz was passed and its trainer allows no retake after a pass",
+                      "already_passed")
+
+
 @bp.post("/quizzes/<quiz_id>/start")
 @token_required
 def start(quiz_id: str):
     """Start an attempt, or return the caller's open one: the server's clock for a timed quiz."""
     version, item = _item(quiz_id, "quiz")
     definition = quiz_from_item(item)
+    if (not definition.retake_after_pass
+            and get_status(db.session, g.api_user, version.course_id, definition).passed):
+        raise _already_passed()
     try:
         enrol(db.session, g.api_user, version)
         opened = start_attempt(db.session, g.api_user, version, item,
@@ -248,6 +257,8 @@ def attempt(quiz_id: str):
         raise _prerequisites(exc) from None
     except AttemptLimitReached:
         raise ApiProblem(409, "no attempts are left for this quiz", "no_attempts_left") from None
+    except AlreadyPassed:
+        raise _already_passed() from None
     except InvalidAnswers as exc:
         raise ApiProblem(422, str(exc), "invalid_answers") from None
     except StartRequired:

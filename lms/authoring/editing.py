@@ -15,10 +15,10 @@ FIELDS = {
     "module": ("title", "summary"),
     "lesson": ("title", "minutes", "id"),
     "quiz": ("title", "id", "passing_score", "max_attempts", "time_limit_minutes", "shuffle",
-             "required", "scoring"),
+             "required", "scoring", "retake_after_pass", "show_answers"),
 }
 NUMBER_KEYS = {"jp", "minutes", "passing_score", "max_attempts", "time_limit_minutes"}
-BOOLEAN_KEYS = {"shuffle", "required"}
+BOOLEAN_KEYS = {"shuffle", "required", "retake_after_pass"}
 _INTEGER = re.compile(r"^-?\d+$")
 
 

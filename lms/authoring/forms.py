@@ -100,6 +100,11 @@ class FileForm(FlaskForm):
                              choices=_YES_NO)
     f_scoring = SelectField(_l("Cara penilaian"), validators=[Optional()], choices=[
         C("", _l("(bawaan: all-or-nothing)")), C("all-or-nothing"), C("partial")])
+    f_retake_after_pass = SelectField(_l("Boleh mengulang setelah lulus"),
+                                      validators=[Optional()], choices=_YES_NO)
+    f_show_answers = SelectField(_l("Tampilkan jawaban benar"), validators=[Optional()], choices=[
+        C("", _l("(bawaan: after-passing)")), C("always"), C("after-passing"),
+        C("after-last-attempt")])
     extra = TextAreaField(_l("Isian lain (YAML)"), validators=[Optional(), Length(max=10_000)])
     body = TextAreaField(_l("Isi (Markdown)"), validators=[Optional(), Length(max=200_000)])
 

@@ -130,6 +130,11 @@ def _quiz_file(quiz: Quiz, relink: Relink) -> bytes:
         ("required", quiz.required),
         ("scoring", quiz.scoring),
     ]
+    # Written when set, so that packages made before these settings export unchanged.
+    if quiz.retake_after_pass:
+        fields.append(("retake_after_pass", True))
+    if quiz.show_answers != "after-passing":
+        fields.append(("show_answers", quiz.show_answers))
     blocks = [quiz.intro_md] if quiz.intro_md else []
     blocks += [_question_text(q) for q in quiz.questions]
     # Prompts, options and explanations hold links too; relinking the whole body reaches them all.

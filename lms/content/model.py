@@ -103,6 +103,10 @@ class Quiz:
     intro_html: str
     questions: tuple[Question, ...]
     path: str
+    # After a pass, may the learner take the quiz again (the best score counts)?
+    retake_after_pass: bool = False
+    # When the result page shows the correct answers beside the learner's.
+    show_answers: Literal["always", "after-passing", "after-last-attempt"] = "after-passing"
     kind: Literal["quiz"] = "quiz"
 
     @property

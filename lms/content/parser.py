@@ -37,8 +37,9 @@ MODULE_KEYS = ("title", "summary")
 LESSON_KEYS = ("title", "minutes", "id")
 QUIZ_KEYS = (
     "title", "id", "passing_score", "max_attempts", "shuffle", "time_limit_minutes", "required",
-    "scoring",
+    "scoring", "retake_after_pass", "show_answers",
 )
+SHOW_ANSWERS = ("always", "after-passing", "after-last-attempt")
 COMPETENCY_CODE = re.compile(r"^[A-Z]{1,3}\.\d{2}$")
 
 _MODULE_FOLDER = re.compile(r"^(\d{2,})-([a-z0-9]+(?:-[a-z0-9]+)*)$")
@@ -267,12 +268,18 @@ class _Loader:
         for question in parsed.questions:
             where = f"{file}:{question.line}"
             self.unique(self.question_ids, question.id, where, file, question.line)
+        max_attempts = fields.integer("max_attempts", default=0, minimum=0)
+        retake = fields.boolean("retake_after_pass", False)
+        show_answers = fields.choice("show_answers", SHOW_ANSWERS, "after-passing")
+        if show_answers == "after-last-attempt" and not max_attempts and retake:
+            fields.error("show_answers", "'show_answers: after-last-attempt' with unlimited "
+                         "attempts and retake_after_pass: the answers would never be shown")
         return Quiz(
             id=item_id,
             slug=slug,
             title=fields.text("title", required=True),
             passing_score=fields.integer("passing_score", default=70, minimum=0, maximum=100),
-            max_attempts=fields.integer("max_attempts", default=0, minimum=0),
+            max_attempts=max_attempts,
             shuffle=fields.boolean("shuffle", False),
             time_limit_minutes=fields.integer("time_limit_minutes", default=0, minimum=0),
             required=fields.boolean("required", True),
@@ -281,6 +288,8 @@ class _Loader:
             intro_html=self.render(parsed.intro_md, folder),
             questions=tuple(parsed.questions),
             path=file,
+            retake_after_pass=retake,
+            show_answers=show_answers,
         )
 
     def front_matter(self, file: str) -> FrontMatter:

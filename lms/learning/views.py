@@ -98,6 +98,7 @@ def mark_done(slug: str, key: str):
     if progress.complete and progress.completed_at:
         flash(_("Selamat! Kursus selesai dan JP-nya sudah tercatat."), "success")
         return redirect(url_for("courses.course", slug=slug))
+    flash(_("✓ Materi “%(title)s” sudah ditandai selesai.", title=items[index].title), "success")
     following = next((i for i in items[index + 1:] if i.key not in progress.done), None)
     target = following or items[index]
     return redirect(url_for("learning.item", slug=slug, key=target.key))

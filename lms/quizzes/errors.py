@@ -7,6 +7,10 @@ class AttemptLimitReached(Exception):
     """No attempts are left for this quiz."""
 
 
+class AlreadyPassed(Exception):
+    """The learner passed this quiz and the trainer does not allow a retake after a pass."""
+
+
 class StartRequired(Exception):
     """A timed quiz was submitted without starting it first."""
 

@@ -15,7 +15,7 @@ from lms.auth.models import User
 from lms.content import Quiz
 from lms.courses.importer import quiz_from_item
 from lms.courses.models import CourseVersion, Item
-from lms.quizzes.errors import AttemptLimitReached
+from lms.quizzes.errors import AlreadyPassed, AttemptLimitReached
 from lms.quizzes.grading import earned_fraction
 from lms.quizzes.models import Attempt, QuizStart
 from lms.quizzes.starts import check_start
@@ -56,6 +56,22 @@ def get_status(session: Session, user: User, course_id: int, quiz: Quiz) -> Quiz
     ).one()
     left = None if quiz.max_attempts == 0 else max(quiz.max_attempts - used, 0)
     return QuizStatus(used, left, bool(passed), best)
+
+
+def answers_shown(quiz: Quiz, status: QuizStatus) -> bool:
+    """Whether the learner may now see the correct answers, as the trainer chose: always,
+    after passing, or after the last attempt (none left, or passed with no retake allowed)."""
+    if quiz.show_answers == "always":
+        return True
+    if quiz.show_answers == "after-passing":
+        return status.passed
+    return status.left == 0 or (status.passed and not quiz.retake_after_pass)
+
+
+def may_take(quiz: Quiz, status: QuizStatus) -> bool:
+    """Whether the learner may submit another attempt: attempts left, and not passed unless
+    the trainer allows a retake after a pass."""
+    return status.left != 0 and (not status.passed or quiz.retake_after_pass)
 
 
 def summarize(attempts: list[Attempt], quiz: Quiz) -> QuizStatus:
@@ -122,20 +138,23 @@ def submit_attempt(
 ) -> Attempt:
     """Grade and store an attempt against ``version`` (the one it was started on).
 
-    A repeated idempotency key returns the first attempt. A timed quiz needs its open
+    A repeated idempotency key returns the first attempt. A learner who passed may submit
+    again only when the quiz allows a retake after a pass (AlreadyPassed). A timed quiz needs its open
     ``start`` within the time limit (StartRequired, StartInvalid, TimeExpired); the start is
     closed once. The attempt number is unique per learner and quiz, so concurrent submissions
     cannot exceed ``max_attempts``: the loser of a race retries with fresh counts and is
     refused when nothing is left. ``submitted_at``: when the learner sent the answers, if
     earlier than now (queued offline; only for untimed quizzes, whose clock is not checked)."""
     quiz = quiz or quiz_from_item(item)
-    used, existing = _used_or_retried(session, user, version, item, idempotency_key)
+    used, passed, existing = _used_or_retried(session, user, version, item, idempotency_key)
     if existing is not None:
         return existing
     clean = validate_answers(quiz, answers)
     now = utcnow()
     started = start.started_at if start is not None else (started_at or now)
     check_start(session, start, quiz, now=now, grace_seconds=grace_seconds)
+    if passed and not quiz.retake_after_pass:
+        raise AlreadyPassed()
     results, earned = {}, 0.0
     for question in quiz.questions:
         fraction = earned_fraction(question, clean.get(question.id),
@@ -146,9 +165,12 @@ def submit_attempt(
     score = round(100 * earned / total, 1)
     for _try in range(5):
         if _try:  # another request took this number or this key: re-read
-            used, existing = _used_or_retried(session, user, version, item, idempotency_key)
+            used, passed, existing = _used_or_retried(session, user, version, item,
+                                                      idempotency_key)
             if existing is not None:
                 return existing
+            if passed and not quiz.retake_after_pass:
+                raise AlreadyPassed()
         if quiz.max_attempts and used >= quiz.max_attempts:
             raise AttemptLimitReached()
         attempt = Attempt(
@@ -176,15 +198,17 @@ def _xapi_result(score: float, passed: bool) -> dict[str, Any]:
 
 
 def _used_or_retried(session: Session, user: User, version: CourseVersion, item: Item,
-                     key: str | None) -> tuple[int, Attempt | None]:
-    """In one query, the attempts used so far and, when ``key`` was sent before, the
-    attempt it made (then the caller returns that one)."""
+                     key: str | None) -> tuple[int, bool, Attempt | None]:
+    """In one query, the attempts used so far, whether one passed and, when ``key`` was sent
+    before, the attempt it made (then the caller returns that one)."""
     same_key = (select(Attempt.id).where(Attempt.user_id == user.id,
                                          Attempt.idempotency_key == key).scalar_subquery()
                 if key else null())
-    used, existing_id = session.execute(
-        select(func.coalesce(func.max(Attempt.number), 0), same_key)
+    used, passed, existing_id = session.execute(
+        select(func.coalesce(func.max(Attempt.number), 0),
+               func.max(cast(Attempt.passed, Integer)), same_key)
         .where(Attempt.user_id == user.id, Attempt.course_id == version.course_id,
                Attempt.quiz_key == item.key)
     ).one()
-    return used, session.get(Attempt, existing_id) if existing_id is not None else None
+    return (used, bool(passed),
+            session.get(Attempt, existing_id) if existing_id is not None else None)

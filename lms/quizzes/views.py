@@ -13,20 +13,43 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from lms.certificates.services import find_for_course
 from lms.courses.cache import version_cache
-from lms.courses.services import find_item, get_current_version, get_version_by_id
+from lms.courses.services import (find_item, get_current_version, get_version_by_id,
+                                  ordered_items)
 from lms.extensions import db
 from lms.learning.services import (PrerequisitesMissing, complete_course_if_done, enrol,
                                    get_learner_course)
 from lms.quizzes import bp
-from lms.quizzes.errors import AttemptLimitReached, StartInvalid, StartRequired, TimeExpired
+from lms.quizzes.errors import (AlreadyPassed, AttemptLimitReached, StartInvalid, StartRequired,
+                                TimeExpired)
 from lms.quizzes.models import Attempt
-from lms.quizzes.services import (InvalidAnswers, attempt_token_serializer, get_status,
-                                  list_attempts, submit_attempt, summarize)
+from lms.quizzes.review import answer_review
+from lms.quizzes.services import (InvalidAnswers, answers_shown, attempt_token_serializer,
+                                  get_status, list_attempts, may_take, submit_attempt,
+                                  summarize)
 from lms.quizzes.starts import deadline, find_start, start_attempt
 
 
 def _signer() -> URLSafeTimedSerializer:
     return attempt_token_serializer(current_app.config["SECRET_KEY"])
+
+
+def _presented(quiz, nonce: str):
+    """The questions and their options in the order this attempt shows them (shuffled by its
+    nonce when the quiz shuffles, so a re-shown form keeps its order)."""
+    questions = list(quiz.questions)
+    rng = random.Random(nonce)
+    if quiz.shuffle:
+        rng.shuffle(questions)
+    options = {q.id: (rng.sample(q.options, len(q.options)) if quiz.shuffle else q.options)
+               for q in questions}
+    return questions, options
+
+
+def _next_item(version, key: str):
+    """The item after ``key`` in the course (no query: the version is loaded)."""
+    items = ordered_items(version)
+    index = next((n for n, i in enumerate(items) if i.key == key), None)
+    return items[index + 1] if index is not None and index + 1 < len(items) else None
 
 
 @bp.get("/kursus/<slug>/kuis/<key>")
@@ -40,7 +63,12 @@ def take(slug: str, key: str):
         abort(404)
     quiz = version_cache().quiz(version, key)
     nonce, ends_at = secrets.token_urlsafe(16), None
+    attempts = None
     if quiz.time_limit_minutes:
+        # A learner who passed and may not retake must not start the clock of a new attempt.
+        attempts = list_attempts(db.session, current_user, version.course_id, key)
+    if quiz.time_limit_minutes and may_take(quiz, summarize(attempts, quiz)):
+        attempts = None  # read again below: an expired start may have become an attempt
         try:
             start = start_attempt(db.session, current_user, version, item,
                                   max_attempts=quiz.max_attempts,
@@ -54,18 +82,26 @@ def take(slug: str, key: str):
                 quiz = version_cache().quiz(version, key)
             nonce, ends_at = start.nonce, deadline(start, quiz)
         db.session.commit()
-    attempts = list_attempts(db.session, current_user, version.course_id, key)
-    status = summarize(attempts, quiz)
+    if attempts is None:
+        attempts = list_attempts(db.session, current_user, version.course_id, key)
     token = _signer().dumps({"v": version.id, "n": nonce, "u": current_user.id})
-    questions = list(quiz.questions)
-    rng = random.Random(nonce)
-    if quiz.shuffle:
-        rng.shuffle(questions)
-    options = {q.id: (rng.sample(q.options, len(q.options)) if quiz.shuffle else q.options)
-               for q in questions}
+    return _quiz_page(version, item, quiz, attempts, token, nonce, ends_at)
+
+
+def _quiz_page(version, item, quiz, attempts, token: str, nonce: str, ends_at,
+               given: dict[str, list[str]] | None = None):
+    """The quiz page; with ``given``, the form shown again with the learner's answers and the
+    questions left unanswered, to be confirmed or completed."""
+    status = summarize(attempts, quiz)
+    questions, options = _presented(quiz, nonce)
+    unanswered = ([n for n, q in enumerate(questions, 1) if not given.get(q.id)]
+                  if given is not None else [])
+    passed_attempt = next((a for a in attempts if a.passed), None)
     return render_template(
         "quizzes/take.html", version=version, item=item, quiz=quiz, questions=questions,
         options=options, status=status, token=token, ends_at=ends_at, attempts=attempts,
+        may_take=may_take(quiz, status), given=given or {}, unanswered=unanswered,
+        passed_attempt=passed_attempt, next_item=_next_item(version, item.key),
     )
 
 
@@ -87,15 +123,26 @@ def submit(slug: str, key: str):
     if item is None or item.kind != "quiz":
         abort(404)
     quiz = version_cache().quiz(version, key)
-    answers = {}
+    answers, given = {}, {}
     for question in quiz.questions:
         field = f"q-{question.id}"
+        given[question.id] = [value for value in request.form.getlist(field) if value.strip()]
         if question.kind == "multiple":
             chosen = request.form.getlist(field)
             if chosen:
                 answers[question.id] = chosen
         elif request.form.get(field):
             answers[question.id] = request.form[field]
+    if not request.form.get("confirm") and not all(given.values()):
+        # An empty answer scores nothing: ask before this burns an attempt (nothing stored).
+        attempts = list_attempts(db.session, current_user, version.course_id, key)
+        try:
+            start = (find_start(db.session, current_user, version.course_id, key, data["n"])
+                     if quiz.time_limit_minutes else None)
+        except StartInvalid:
+            start = None
+        return _quiz_page(version, item, quiz, attempts, request.form["token"], data["n"],
+                          deadline(start, quiz) if start else None, given=given)
     try:
         start = find_start(db.session, current_user, version.course_id, key, data["n"]) \
             if quiz.time_limit_minutes else None
@@ -115,6 +162,10 @@ def submit(slug: str, key: str):
         return redirect(url_for("courses.course", slug=slug))
     except AttemptLimitReached:
         flash(_("Kesempatan mengerjakan kuis ini sudah habis."), "error")
+        return redirect(url_for("quizzes.take", slug=slug, key=key))
+    except AlreadyPassed:
+        flash(_("Anda sudah lulus kuis ini; pengajar tidak membuka kesempatan mengulang."),
+              "error")
         return redirect(url_for("quizzes.take", slug=slug, key=key))
     except TimeExpired:
         flash(_("Waktu mengerjakan kuis ini sudah habis; jawaban tidak diterima."), "error")
@@ -147,6 +198,9 @@ def result(attempt_id: int):
     status = get_status(db.session, current_user, version.course_id, quiz)
     certificate = (find_for_course(db.session, current_user.id, version.course_id)
                    if attempt.passed else None)
+    shown = answers_shown(quiz, status)
     return render_template("quizzes/result.html", attempt=attempt, quiz=quiz, item=item,
                            version=version, current=current, status=status,
-                           certificate=certificate)
+                           certificate=certificate, may_take=may_take(quiz, status),
+                           answers_shown=shown, review=answer_review(quiz, attempt, shown),
+                           next_item=_next_item(current, item.key) if current else None)

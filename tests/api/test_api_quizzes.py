@@ -82,7 +82,7 @@ def test_failing_attempt_reports_what_was_wrong(api_as, make_user, make_course):
 
 
 def test_idempotency_key_repeat_returns_the_first_attempt(db, api_as, make_user, make_course):
-    make_course(max_attempts=2)
+    make_course(max_attempts=2, quiz_front="retake_after_pass: true")
     api = api_as(make_user())
     headers = {"Idempotency-Key": "hr-sync-0001"}
     first = api.post(f"{QUIZ}/attempts", json={"answers": PASSING_ANSWERS}, headers=headers)

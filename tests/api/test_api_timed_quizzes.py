@@ -102,7 +102,7 @@ def test_timed_quiz_shows_its_questions_only_once_started(api_as, make_user, tim
 
 def test_untimed_quiz_accepts_a_start_and_refuses_a_made_up_token(db, api_as, make_user,
                                                                   make_course):
-    make_course()
+    make_course(quiz_front="retake_after_pass: true")
     api = api_as(make_user())
     bogus = api.post(f"{QUIZ}/attempts",
                      json={"answers": PASSING_ANSWERS, "start_token": "tidak-ada"})

@@ -1,6 +1,7 @@
 import pytest
 
 from lms.content import ShortAnswer, load_package
+from lms.content.export import package_files
 from lms.content.quizparse import parse_short_answer
 
 QUIZ = "01-dasar/02-kuis.quiz.md"
@@ -226,3 +227,25 @@ def test_default_question_id_can_clash_with_explicit_one(problems):
     found = problems({QUIZ: quiz_md("\n## A {#kuis-2}\n\n= 1\n\n## B\n\n= 2\n")})
 
     assert "duplicate id 'kuis-2'" in found[(QUIZ, 9)]
+
+
+def test_the_settings_are_read_checked_and_exported(make_package, problems):
+    quiz = "01-dasar/02-kuis.quiz.md"
+    body = "\n## Q {#q-1}\n\n= 1\n"
+    front = "title: Kuis\nmax_attempts: 3\nretake_after_pass: true\nshow_answers: always\n"
+    package = load_package(make_package({quiz: f"---\n{front}---\n{body}"}))
+    loaded = package.items()[1]
+    assert (loaded.retake_after_pass, loaded.show_answers) == (True, "always")
+    exported = package_files(package)[quiz].decode()
+    assert "retake_after_pass: true\nshow_answers: always\n" in exported
+    default = load_package(make_package({quiz: f"---\ntitle: Kuis\n---\n{body}"})).items()[1]
+    assert (default.retake_after_pass, default.show_answers) == (False, "after-passing")
+    assert "retake_after_pass" not in package_files(
+        load_package(make_package({quiz: f"---\ntitle: Kuis\n---\n{body}"})))[quiz].decode()
+    for setting, message in (
+            ("show_answers: sesudah", "'show_answers' must be one of"),
+            ("retake_after_pass: ya", "'retake_after_pass' must be true or false"),
+            ("retake_after_pass: true\nshow_answers: after-last-attempt",
+             "the answers would never be shown")):
+        found = problems({quiz: f"---\ntitle: Kuis\n{setting}\n---\n{body}"})
+        assert any(message in text for text in found.values()), (setting, found)

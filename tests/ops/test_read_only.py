@@ -49,7 +49,7 @@ def test_pages_read_and_writes_answer_503(read_only_app, db, client, login, make
     reader = signed_in(read_only_app)
 
     client.post(f"/kursus/{slug}/materi/pengantar/selesai")
-    result = client.post(f"/kursus/{slug}/kuis/kuis", data={"token": _quiz_token(client, slug)})
+    result = client.post(f"/kursus/{slug}/kuis/kuis", data={"token": _quiz_token(client, slug), "confirm": "1"})
     assert result.status_code == 302
     for path in ("/", "/kursus", f"/kursus/{slug}", f"/kursus/{slug}/materi/pengantar",
                  f"/kursus/{slug}/materi/lanjutan", f"/kursus/{slug}/kuis/kuis",

@@ -33,7 +33,7 @@ def test_double_submit_creates_one_attempt(client, db, make_user, login, make_co
     slug = make_course()
     login(make_user())
     _, token = _token(client, slug)
-    form = {"token": token, "q-q-jp": "45"}
+    form = {"token": token, "q-q-jp": "45", "confirm": "1"}
     first = client.post(f"/kursus/{slug}/kuis/kuis", data=form)
     second = client.post(f"/kursus/{slug}/kuis/kuis", data=form)
     assert first.headers["Location"] == second.headers["Location"]
@@ -45,7 +45,7 @@ def test_max_attempts_enforced(client, db, make_user, login, make_course):
     login(make_user())
     tokens = [_token(client, slug)[1] for _ in range(3)]  # three tabs opened early
     for token in tokens:
-        client.post(f"/kursus/{slug}/kuis/kuis", data={"token": token})
+        client.post(f"/kursus/{slug}/kuis/kuis", data={"token": token, "confirm": "1"})
     assert db.session.scalar(select(func.count()).select_from(Attempt)) == 2
     page = client.get(f"/kursus/{slug}/kuis/kuis").get_data(as_text=True)
     assert "sudah habis" in page and 'name="token"' not in page
@@ -68,7 +68,7 @@ def test_attempt_is_graded_against_the_version_it_started_on(client, db, make_us
     quiz.write_text(quiz.read_text().replace("= 45", "= 60"))
     import_packages(db.session, [folder])
     db.session.commit()
-    client.post(f"/kursus/{slug}/kuis/kuis", data={"token": token, "q-q-jp": "45"})
+    client.post(f"/kursus/{slug}/kuis/kuis", data={"token": token, "q-q-jp": "45", "confirm": "1"})
     attempt = db.session.scalar(select(Attempt))
     assert attempt.version.number == 1
     assert attempt.results["questions"]["q-jp"]["correct"] is True
@@ -91,7 +91,7 @@ def test_unknown_question_is_refused(db, make_user, make_course):
 
 
 def test_concurrent_submissions_never_exceed_the_limit(app, db, make_user, make_course):
-    slug = make_course(max_attempts=1)
+    slug = make_course(max_attempts=1, quiz_front="retake_after_pass: true")
     user_id = make_user().id
     outcomes: list[str] = []
     barrier = threading.Barrier(4)

@@ -35,7 +35,7 @@ def test_reloading_the_quiz_page_keeps_the_clock(db, client, login, make_user, t
     db.session.expire_all()
     assert db.session.scalar(select(QuizStart.started_at)) == aged
     assert db.session.scalar(select(func.count()).select_from(QuizStart)) == 1
-    response = client.post(PAGE, data={"token": token, "q-q-jp": "45"})
+    response = client.post(PAGE, data={"token": token, "q-q-jp": "45", "confirm": "1"})
     assert response.status_code == 302 and "/hasil-kuis/" in response.headers["Location"]
 
 
@@ -45,7 +45,7 @@ def test_quiz_page_refuses_answers_after_the_time_limit(db, client, login, make_
     login(make_user())
     token = _form_token(client)
     age_starts(db, 30)
-    response = client.post(PAGE, data={"token": token, "q-q-jp": "45"})
+    response = client.post(PAGE, data={"token": token, "q-q-jp": "45", "confirm": "1"})
     assert response.status_code == 302 and response.headers["Location"].endswith(PAGE)
     assert stored_attempts(db) == []
     # Back on the page: the expired attempt is over (a failed one), a new one starts.
