@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 
 from flask import Flask, has_request_context, request
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale, gettext
+from markupsafe import Markup
 from flask_login import current_user
 from sqlalchemy import Select, literal, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -75,6 +77,33 @@ def number(value, digits: int = 1) -> str:
     return format_decimal(value, format="#,##0" + ("." + "0" * digits if digits else ""))
 
 
+_TABLE = re.compile(r"<table\b.*?</table>", re.S)
+
+
+@lru_cache(maxsize=512)
+def _wrap_tables(html: str, locale: str) -> Markup:
+    # Keyed by the stored HTML (the same string object of a cached version each time, so its
+    # hash is computed once) and the language of the label.
+    count = 0
+
+    def wrap(match: re.Match) -> str:
+        nonlocal count
+        count += 1
+        label = gettext("Tabel %(n)s, dapat digeser ke samping", n=count)
+        return (f'<div class="table-scroll" role="region" tabindex="0" '
+                f'aria-label="{Markup.escape(label)}">{match.group(0)}</div>')
+
+    return Markup(_TABLE.sub(wrap, html))
+
+
+def scroll_tables(html: str) -> Markup:
+    """Sanitised content HTML (a lesson) with each table in a keyboard-focusable, labelled
+    region that scrolls sideways on a narrow screen instead of widening the page."""
+    if "<table" not in html:
+        return Markup(html)
+    return _wrap_tables(str(html), str(get_locale()))
+
+
 def register_template_helpers(app: Flask) -> None:
     """Add the filters (dates) and globals (role checks, locale) templates use."""
     app.jinja_env.filters["date"] = lambda d: format_date(d, "medium") if d else ""
@@ -82,6 +111,7 @@ def register_template_helpers(app: Flask) -> None:
         lambda d: format_datetime(d, "medium") if isinstance(d, datetime) else "")
     app.jinja_env.filters["ledger_kind"] = ledger_kind
     app.jinja_env.filters["number"] = number
+    app.jinja_env.filters["scroll_tables"] = scroll_tables
     app.jinja_env.globals["can"] = can
     login_manager.user_loader(load_user_for_pages)
     app.jinja_env.globals["ordered_roles"] = ordered

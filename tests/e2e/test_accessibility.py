@@ -1,0 +1,224 @@
+"""axe-core in a real headless Chromium on every page type, at 1280 px and at 360 px wide:
+no violation of WCAG 2.0/2.1/2.2 A and AA (tags wcag2a, wcag2aa, wcag21aa, wcag22aa).
+
+axe-core is vendored (tests/e2e/vendor/axe.min.js, see its README): nothing is fetched at test
+time. The site is the demo agency (starter courses, demo accounts and their history), signed in
+as the learner, the manager, the trainer and the admin in turn."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from lms.demo import DEMO_PASSWORD
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(__file__).with_name("vendor") / "axe.min.js"
+TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]
+WIDTHS = (1280, 360)
+LEARNER, MANAGER, TRAINER, ADMIN = ("198509252010012004", "198204102008011003",
+                                    "197806202003122002", "198001152005011001")
+NEW_LEARNER = "199103052015031005"  # Andi: has not taken the quiz yet
+COURSE = "manajemen-waktu"
+QUIZ = f"/kursus/{COURSE}/kuis/kuis-prinsip-dan-prioritas"
+
+
+@pytest.fixture
+def demo_site(db, starter_courses, runner, live_server):
+    """The demo agency as `lms seed-demo` makes it (accounts, course owners, history)."""
+    result = runner.invoke(args=["lms", "seed-demo"])
+    assert result.exit_code == 0, result.output
+    return live_server
+
+
+def _violations(browser) -> list[str]:
+    """axe's violations of the page as lines: rule, impact, and the first elements."""
+    if not browser.execute_script("return !!window.axe"):
+        browser.execute_script(AXE.read_text(encoding="utf-8"))
+    found = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}, resultTypes: ['violations']})"
+        ".then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
+        " nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' ' + n.failureSummary)}))))"
+        ".catch(e => done([{id: 'axe-error', impact: '', help: String(e), nodes: []}]));",
+        TAGS)
+    return [f"{v['id']} ({v['impact']}): {v['help']} — {json.dumps(v['nodes'])}" for v in found]
+
+
+def _width(browser, width: int) -> None:
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": width, "height": 800, "deviceScaleFactor": 1, "mobile": width < 600})
+
+
+def _sign_in(browser, base: str, nip: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.delete_all_cookies()
+    browser.get(f"{base}/masuk")
+    browser.find_element(By.ID, "nip").send_keys(nip)
+    browser.find_element(By.ID, "password").send_keys(DEMO_PASSWORD)
+    browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    _wait_for(browser, lambda b: "/masuk" not in b.current_url)
+
+
+def _wait_for(browser, condition) -> None:
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(browser, 15, ignored_exceptions=(WebDriverException,)).until(condition)
+
+
+def _check(browser, base: str, paths: list[str], problems: dict) -> None:
+    """Open each path at both widths and keep axe's violations by (path, width)."""
+    for path in paths:
+        for width in WIDTHS:
+            _width(browser, width)
+            browser.get(base + path)
+            found = _violations(browser)
+            if found:
+                problems[f"{path} @ {width}px"] = found
+
+
+def _check_here(browser, name: str, problems: dict) -> None:
+    """The page as it is (the answer to a POST), at both widths, without loading it again."""
+    for width in WIDTHS:
+        _width(browser, width)
+        found = _violations(browser)
+        if found:
+            problems[f"{name} @ {width}px"] = found
+
+
+def _report(problems: dict) -> str:
+    return "\n".join(f"{where}:\n  " + "\n  ".join(lines) for where, lines in problems.items())
+
+
+def test_visitor_pages(demo_site, browser):
+    problems: dict = {}
+    _check(browser, demo_site, ["/masuk", "/bantuan", "/halaman-yang-tidak-ada"], problems)
+    assert not problems, _report(problems)
+
+
+def test_learner_pages(demo_site, browser):
+    from selenium.webdriver.common.by import By
+
+    _sign_in(browser, demo_site, LEARNER)
+    problems: dict = {}
+    _check(browser, demo_site, [
+        "/", "/kursus", "/kursus?q=rapat", f"/kursus/{COURSE}",
+        f"/kursus/{COURSE}/materi/matriks-eisenhower", QUIZ, "/profil",
+        "/profil/pelatihan-luar/baru", "/notifikasi", "/peran", "/token-api"], problems)
+    # The quiz sent with no answer: the confirmation; then sent as it is: the result page.
+    _sign_in(browser, demo_site, NEW_LEARNER)
+    browser.get(demo_site + QUIZ)
+    browser.find_element(By.XPATH, "//button[normalize-space()='Kirim jawaban']").click()
+    _wait_for(browser, lambda b: b.find_elements(By.NAME, "confirm"))
+    _check_here(browser, "quiz: unanswered questions to confirm", problems)
+    browser.find_element(By.NAME, "confirm").click()
+    _wait_for(browser, lambda b: "/hasil-kuis/" in b.current_url)
+    _check(browser, browser.current_url, [""], problems)
+    # In English the lesson keeps the course's language.
+    browser.get(demo_site + "/bahasa/en")
+    _check(browser, demo_site, [f"/kursus/{COURSE}/materi/matriks-eisenhower"], problems)
+    assert not problems, _report(problems)
+
+
+def test_manager_pages(demo_site, browser):
+    _sign_in(browser, demo_site, MANAGER)
+    problems: dict = {}
+    _check(browser, demo_site, [
+        "/atasan/", "/atasan/tindakan", "/atasan/kebutuhan", "/atasan/penugasan",
+        "/atasan/penugasan/baru", f"/atasan/penugasan/kursus/layanan-publik-digital",
+        f"/atasan/pegawai/{LEARNER}"], problems)
+    assert not problems, _report(problems)
+
+
+def test_trainer_pages(demo_site, browser):
+    from selenium.webdriver.common.by import By
+
+    _sign_in(browser, demo_site, TRAINER)
+    problems: dict = {}
+    _check(browser, demo_site, [
+        "/pengajar/", f"/pengajar/kursus/{COURSE}", f"/pengajar/kursus/{COURSE}/statistik",
+        f"/pengajar/kursus/{COURSE}/umpan-balik"], problems)
+    browser.get(f"{demo_site}/pengajar/kursus/{COURSE}")
+    browser.find_element(By.CSS_SELECTOR, f"form[action$='/kursus/{COURSE}/draf'] button").click()
+    _wait_for(browser, lambda b: "/pengajar/draf/" in b.current_url)
+    draft = browser.current_url
+    edit = browser.find_element(By.CSS_SELECTOR, "a[href*='/berkas/']").get_attribute("href")
+    _check(browser, draft, [""], problems)
+    _check(browser, edit, [""], problems)
+    assert not problems, _report(problems)
+
+
+def test_admin_pages(demo_site, browser):
+    _sign_in(browser, demo_site, ADMIN)
+    problems: dict = {}
+    _check(browser, demo_site, [
+        "/admin/", "/admin/unit", "/admin/unit/baru", "/admin/pegawai", "/admin/pegawai/baru",
+        f"/admin/pegawai/{LEARNER}", "/admin/jabatan", "/admin/kompetensi",
+        "/admin/percobaan-masuk", "/admin/sertifikat", "/admin/audit/", "/admin/siasn/"],
+        problems)
+    assert not problems, _report(problems)
+
+
+def test_wide_tables_scroll_by_keyboard_on_a_phone(demo_site, browser):
+    """At 360 px every table wider than the screen sits in a focusable, labelled region."""
+    _sign_in(browser, demo_site, LEARNER)
+    _width(browser, 360)
+    for path in (f"/kursus/{COURSE}/materi/matriks-eisenhower", "/profil"):
+        browser.get(demo_site + path)
+        wide = browser.execute_script(
+            "return [...document.querySelectorAll('table')].filter(t => t.scrollWidth >"
+            " document.documentElement.clientWidth).map(t => { const r = t.closest('.table-scroll');"
+            " return r ? [r.getAttribute('tabindex'), r.getAttribute('role'),"
+            " r.getAttribute('aria-label') || '', r.scrollWidth > r.clientWidth] : null; });")
+        for region in wide:
+            assert region is not None, f"{path}: a wide table outside a scroll region"
+            tabindex, role, label, scrolls = region
+            assert (tabindex, role) == ("0", "region") and label and scrolls, (path, region)
+        overflow = browser.execute_script(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{path}: the page itself scrolls sideways by {overflow}px"
+
+
+def test_the_profile_shows_a_card_per_competency_on_a_phone(demo_site, browser):
+    from selenium.webdriver.common.by import By
+
+    _sign_in(browser, demo_site, LEARNER)
+    _width(browser, 360)
+    browser.get(demo_site + "/profil")
+    table = browser.find_element(By.CSS_SELECTOR, "table.profile")
+    # The column names move into each card; the header row stays only for screen readers.
+    assert browser.execute_script(
+        "return arguments[0].querySelector('thead').getBoundingClientRect().height", table) <= 1
+    rows = table.find_elements(By.CSS_SELECTOR, "tbody tr")
+    assert len(rows) >= 9
+    first = rows[0]
+    # Each competency is a card: its cells stack, each with its column's name before it.
+    assert browser.execute_script("return getComputedStyle(arguments[0]).display", first) == "block"
+    labels = browser.execute_script(
+        "return [...arguments[0].querySelectorAll('td')].map(td =>"
+        " getComputedStyle(td, '::before').content)", first)
+    for label in ("Level dibutuhkan", "Level terbukti", "Level tervalidasi", "Kesenjangan"):
+        assert f'"{label}: "' in labels, labels
+    assert first.size["width"] <= 360
+    _width(browser, 1280)
+    browser.get(demo_site + "/profil")
+    assert browser.execute_script(
+        "return document.querySelector('table.profile thead').getBoundingClientRect().height") > 10
+
+
+def test_lesson_text_keeps_the_course_language_in_english(demo_site, browser):
+    from selenium.webdriver.common.by import By
+
+    _sign_in(browser, demo_site, LEARNER)
+    browser.get(demo_site + "/bahasa/en")
+    browser.get(f"{demo_site}/kursus/{COURSE}/materi/matriks-eisenhower")
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
+    article = browser.find_element(By.CSS_SELECTOR, "article.lesson")
+    assert article.get_attribute("lang") == "id"
+    assert re.search(r"Kuadran", article.text)
