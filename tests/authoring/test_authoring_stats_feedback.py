@@ -104,8 +104,8 @@ def test_a_learner_rates_a_completed_course_once_and_edits_it(client, login, db,
     client.post("/keluar")
     login(owner)
     page = client.get(f"/pengajar/kursus/{slug}/umpan-balik").get_data(as_text=True)
-    assert '<th scope="row">Semua versi</th>\n    <td>3.5</td><td>2</td>' in page
-    assert '<th scope="row">1</th>\n    <td>3.5</td><td>2</td>' in page
+    assert '<th scope="row">Semua versi</th>\n    <td>3,5</td><td>2</td>' in page
+    assert '<th scope="row">1</th>\n    <td>3,5</td><td>2</td>' in page
     assert "Nilai 5 dari 5." in page and "Nilai 2 dari 5." in page
     assert "Sangat bagus" in page and "Bagus</li>" not in page
     assert "Terlalu &lt;b&gt;cepat&lt;/b&gt;" in page

@@ -124,7 +124,7 @@ def test_validate_and_reject_evidence(db, app, client, org, login, credit):
     html = client.get(f"/atasan/pegawai/{org['learner_a1'].nip}").get_data(as_text=True)
     assert "tervalidasi oleh Kabid A" in html and "ditolak oleh Kabid A" in html
     row = html[html.index("M.05 Pelayanan Publik"):].split("</tr>")[0]
-    assert re.findall(r"<td>([^<]*)<", row)[0] == "2"  # required level
+    assert re.findall(r"<td[^>]*>([^<]*)<", row)[0] == "2"  # required level
     assert "−2" in row  # rejected evidence does not count: the whole gap remains
 
 
