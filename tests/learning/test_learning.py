@@ -5,6 +5,7 @@ import re
 from sqlalchemy import func, select
 
 from lms.competency.models import CompetencyEvidence, CompetencyLevel, JpLedgerEntry
+from lms.delivery import fingerprint
 from lms.learning.models import Enrollment, LessonCompletion
 from tests.conftest import PASSING_ANSWERS, write_course
 
@@ -76,7 +77,8 @@ def test_lesson_page_has_navigation_and_is_light(client, make_user, login, make_
     css.close()
     js.close()
     # Works without JavaScript: the one script (offline reading) is deferred, the forms post.
-    assert re.findall(r"<script[^>]*>", page) == ['<script src="/static/offline.js" defer>']
+    assert re.findall(r"<script[^>]*>", page) == [
+        f'<script src="/static/offline.js?v={fingerprint("offline.js")}" defer>']
 
 
 def test_quiz_item_link_goes_to_quiz_page(client, make_user, login, make_course):
