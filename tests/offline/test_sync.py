@@ -112,7 +112,8 @@ def test_attempts_used_up_meanwhile_is_a_conflict_explained(client, db, make_cou
                                                            login):
     _user, token = _offline_learner(client, db, make_course, make_user, login, max_attempts=1)
     online = _quiz_token(client)  # another tab / device uses the only attempt
-    client.post("/kursus/kursus-uji/kuis/kuis", data={"token": online, "q-q-jp": "1"})
+    client.post("/kursus/kursus-uji/kuis/kuis", data={"token": online, "q-q-jp": "1",
+                                                     "confirm": "1"})  # blanks on purpose
     result = client.post("/offline/sinkron", json={
         "actions": [_quiz("quiz-cccc-0001", token, datetime(2026, 6, 17, 3, 1))]}).get_json()
     [answer] = result["results"]
