@@ -5,12 +5,13 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, IntegerField, SelectField, StringField
+from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from lms.competency.external import KLASIKAL, NON_KLASIKAL, ExternalTrainingInput
 from lms.competency.models import Competency, JpLedgerEntry
+from lms.fields import LocalDateField, WholeNumberField
 
 KIND_LABELS = {
     "pelatihan klasikal": _l("Pelatihan klasikal (tatap muka)"),
@@ -41,26 +42,6 @@ def ledger_kind(entry: JpLedgerEntry) -> str:
     return str(KIND_LABELS.get(entry.kind, entry.kind))
 
 
-class _DateField(DateField):
-    """A date field whose parse error is a sentence in the interface language."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(_l("Tanggal tidak valid; gunakan format TTTT-BB-HH.")) from None
-
-
-class _WholeNumberField(IntegerField):
-    """A whole-number field whose parse error is a sentence in the interface language."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(_l("Isi dengan bilangan bulat.")) from None
-
-
 class ExternalTrainingForm(FlaskForm):
     """An outside training with its certificate. The fields only parse what was typed; the
     rules (required, ranges, a unique certificate number, the file's type) are the
@@ -72,9 +53,9 @@ class ExternalTrainingForm(FlaskForm):
     ])
     title = StringField(_l("Nama pelatihan"))
     provider = StringField(_l("Penyelenggara"))
-    started_on = _DateField(_l("Tanggal mulai"), validators=[Optional()])
-    ended_on = _DateField(_l("Tanggal selesai"), validators=[Optional()])
-    jp = _WholeNumberField(_l("Jumlah JP"), validators=[Optional()])
+    started_on = LocalDateField(_l("Tanggal mulai"), validators=[Optional()])
+    ended_on = LocalDateField(_l("Tanggal selesai"), validators=[Optional()])
+    jp = WholeNumberField(_l("Jumlah JP"), validators=[Optional()])
     certificate_number = StringField(_l("Nomor sertifikat"))
     competency_code = SelectField(_l("Kompetensi yang dikembangkan (opsional)"),
                                   validate_choice=False)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from lms.competency.models import Competency
+from lms.fields import LocalDateField, WholeNumberField
 
 ASPIRATION_STATUS_LABELS = {
     "open": _l("Menunggu jawaban"),
@@ -16,26 +17,6 @@ ASPIRATION_STATUS_LABELS = {
     "covered": _l("Sudah ada kursusnya"),
     "not_now": _l("Belum sekarang"),
 }
-
-
-class _WholeNumberField(IntegerField):
-    """A whole-number field whose parse error is a sentence in the interface language."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(_l("Isi dengan bilangan bulat.")) from None
-
-
-class _DateField(DateField):
-    """A date field whose parse error is a sentence in the interface language."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(_l("Tanggal tidak valid; gunakan format TTTT-BB-HH.")) from None
 
 
 def competency_choices(competencies: list[Competency]) -> list[SelectChoice]:
@@ -61,7 +42,7 @@ class AspirationForm(ErrorsMixin, FlaskForm):
     topic = StringField(_l("Topik pelatihan yang dibutuhkan"))
     competency_code = SelectField(_l("Kompetensi"), validate_choice=False)
     reason = TextAreaField(_l("Mengapa dibutuhkan"))
-    colleagues = _WholeNumberField(_l("Berapa pegawai yang membutuhkannya (termasuk Anda)"),
+    colleagues = WholeNumberField(_l("Berapa pegawai yang membutuhkannya (termasuk Anda)"),
                                    validators=[Optional()], default=1)
 
 
@@ -100,14 +81,14 @@ class PlanItemForm(ErrorsMixin, FlaskForm):
     kind = SelectField(_l("Jenis kegiatan"), validate_choice=False)
     course_id = SelectField(_l("Kursus Kelas ASN (bila jenisnya kursus)"), validate_choice=False)
     title = StringField(_l("Nama kegiatan (kosongkan untuk kursus)"))
-    target_on = _DateField(_l("Target selesai"), validators=[Optional()])
-    jp = _WholeNumberField(_l("JP rencana (kosongkan untuk kursus)"), validators=[Optional()])
+    target_on = LocalDateField(_l("Target selesai"), validators=[Optional()])
+    jp = WholeNumberField(_l("JP rencana (kosongkan untuk kursus)"), validators=[Optional()])
 
 
 class SuggestionsForm(ErrorsMixin, FlaskForm):
     """The suggestions ticked (``pilih``, read from the request) and their target date."""
 
-    target_on = _DateField(_l("Target selesai untuk yang dipilih"), validators=[Optional()])
+    target_on = LocalDateField(_l("Target selesai untuk yang dipilih"), validators=[Optional()])
 
 
 class ReturnPlanForm(ErrorsMixin, FlaskForm):

@@ -27,14 +27,16 @@ import time
 import uuid
 from email.parser import BytesParser
 from email.policy import HTTP
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from tests.fake_service import FakeService
 
 USER, PASSWORD = "kelas-asn", "rahasia-esign"
 NIK, PASSPHRASE, SIGNER = "3604011203750001", "Sandi#TTE-2026!", "Dr. Ahmad Fauzi, M.Si."
 MARK = re.compile(rb"%BSrE-TTE signer=(.+?) at=(\S+)\n")
 
 
-class FakeBsre:
+class FakeBsre(FakeService):
     """The fake's state: registered signers, what it received, how it should misbehave."""
 
     def __init__(self) -> None:
@@ -44,24 +46,6 @@ class FakeBsre:
         self.refuse_files: set[str] = set()  # file names answered 500 (a document failure)
         self.hang_seconds = 0.0  # answer sign calls only after this wait
         self.lock = threading.Lock()
-        self._server: ThreadingHTTPServer | None = None
-
-    def start(self) -> str:
-        """Serve on a free local port; returns the base URL."""
-        fake = self
-
-        class Handler(_Handler):
-            state = fake
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
 
     @staticmethod
     def settings(base: str) -> dict[str, object]:
@@ -193,3 +177,6 @@ class _Handler(BaseHTTPRequestHandler):
             "notes": ("Dokumen valid, Sertifikat yang digunakan terpercaya" if details
                       else "Dokumen tidak memiliki tanda tangan elektronik"),
             "details": details, "summary": "VALID" if details else "UNSIGNED"})
+
+
+FakeBsre.handler = _Handler

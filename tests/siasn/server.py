@@ -21,8 +21,10 @@ import time
 import uuid
 from email.parser import BytesParser
 from email.policy import HTTP
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs
+
+from tests.fake_service import FakeService
 
 CLIENT_ID, CLIENT_SECRET = "kelas-asn", "rahasia-gateway"
 SSO_CLIENT, SSO_USER, SSO_PASSWORD = "simpeg-instansi", "operator.bkpsdm", "sandi-sso"
@@ -32,7 +34,7 @@ REQUIRED = ("instansiId", "institusiPenyelenggara", "jenisDiklatId", "jumlahJam"
 DATE = re.compile(r"\d\d-\d\d-\d{4}")
 
 
-class FakeSiasn:
+class FakeSiasn(FakeService):
     """The fake's state: what it recorded, and how it should misbehave."""
 
     def __init__(self) -> None:
@@ -50,26 +52,8 @@ class FakeSiasn:
         self.fail_documents = False
         self.history_missing = False  # rw-kursus answers 404 "Data tidak ditemukan"
         self.lock = threading.Lock()
-        self._server: ThreadingHTTPServer | None = None
 
-    # --- life ---------------------------------------------------------------------------
-
-    def start(self) -> str:
-        """Serve on a free local port; returns the base URL."""
-        fake = self
-
-        class Handler(_Handler):
-            state = fake
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+    # --- set-up --------------------------------------------------------------------------
 
     def settings(self, base: str) -> dict[str, object]:
         """The app settings that point Kelas ASN at this fake."""
@@ -199,3 +183,6 @@ class _Handler(BaseHTTPRequestHandler):
         return self._answer(200, {"success": True, "data": {
             "dok_id": str(uuid.uuid4()), "dok_nama": "sertifikat.pdf",
             "dok_uri": f"peremajaan/usulan/{uuid.uuid4().hex}.pdf", "slug": "874"}})
+
+
+FakeSiasn.handler = _Handler
