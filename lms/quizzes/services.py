@@ -8,7 +8,8 @@ from typing import Any
 
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import Integer, cast, func, null, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from lms.auth.models import User
@@ -173,23 +174,31 @@ def submit_attempt(
                 raise AlreadyPassed()
         if quiz.max_attempts and used >= quiz.max_attempts:
             raise AttemptLimitReached()
-        attempt = Attempt(
+        attempt = _insert_once(session, dict(
             user_id=user.id, course_id=version.course_id, quiz_key=item.key,
             version_id=version.id, number=used + 1, idempotency_key=idempotency_key,
             started_at=started, submitted_at=submitted_at or now, score=score,
             passed=score >= quiz.passing_score,
             answers=clean, results={"questions": results},
-        )
-        try:
-            with session.begin_nested():
-                session.add(attempt)
-        except IntegrityError:
+        ))
+        if attempt is None:
             continue
         record(session, user_id=user.id, verb="passed" if attempt.passed else "failed",
                activity_type="assessment", activity_id=f"{version.course.slug}.{item.key}",
                activity_name=item.title, result=_xapi_result(score, attempt.passed))
         return attempt
     raise AttemptLimitReached()
+
+
+def _insert_once(session: Session, values: dict[str, Any]) -> Attempt | None:
+    """Insert the attempt unless its number or its idempotency key is taken (then None: the
+    caller re-reads). ``INSERT … ON CONFLICT DO NOTHING RETURNING`` instead of a savepoint:
+    on SQLite a savepoint outside a transaction is a transaction of its own, committed at its
+    release, so the attempt and its xAPI statement would be two commits (two journal syncs)."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    return session.scalars(insert(Attempt).values(**values).on_conflict_do_nothing()
+                           .returning(Attempt)).one_or_none()
 
 
 def _xapi_result(score: float, passed: bool) -> dict[str, Any]:
