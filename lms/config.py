@@ -31,6 +31,12 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_ADDRESS_MAX_FAILURES": 50,  # the same per client address (an office shares one)
     "LOGIN_WINDOW_SECONDS": 6 * 60 * 60,  # how long a failure counts
     "LOGIN_MAX_DELAY_SECONDS": 15 * 60,  # the wait doubles per failure up to this
+    # Self-service password reset by e-mail (only where SMTP_HOST is set): how long a link
+    # works, and how many requests per NIP or e-mail (and per client address) are free in the
+    # LOGIN_WINDOW_SECONDS before each next one must wait, doubling up to LOGIN_MAX_DELAY_SECONDS.
+    "PASSWORD_RESET_MINUTES": 30,
+    "PASSWORD_RESET_MAX_REQUESTS": 3,
+    "PASSWORD_RESET_ADDRESS_MAX_REQUESTS": 20,
     "QUIZ_TIME_GRACE_SECONDS": 60,
     "HELP_NAME": None,  # who helps users (e.g. "Admin Kelas ASN, BKPSDM"); on the Bantuan page
     "HELP_EMAIL": None,

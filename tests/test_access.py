@@ -7,7 +7,8 @@ import pytest
 
 PUBLIC = {"static", "auth.login", "auth.help_page", "auth.language", "api.openapi", "ops.healthz",
           "certificates.verification", "certificates.jwks", "offline.service_worker",
-          "offline.web_manifest", "offline.fallback"}
+          "offline.web_manifest", "offline.fallback", "auth.reset_request", "auth.reset_sent",
+          "auth.reset_password_page"}
 # Called by scripts (fetch), not opened as pages: signed out, they answer a JSON 401.
 JSON_FOR_SCRIPTS = {"offline.course_files", "offline.token", "offline.sync"}
 

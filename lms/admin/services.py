@@ -15,15 +15,14 @@ from lms.auth.email import EmailInvalid, normalise_email
 from lms.auth.models import EMPLOYEE_TYPES, ROLES, User
 from lms.auth.nip import NipInvalid, normalise_nip
 from lms.auth.roles import ordered
-from lms.auth.services import disable_user, end_access, hash_password, set_roles
+from lms.auth.services import (PasswordRejected, change_password, check_new_password,
+                               disable_user, hash_password, set_roles)
 from lms.competency.framework import N_, Problem
 from lms.competency.models import Competency
 from lms.org.employees import UNUSABLE_PASSWORD, valid_golongan, valid_person_id
 from lms.org.models import Position, Unit
 from lms.org.services import subtree_ids
 
-# The same minimum as lms.auth.services.create_user.
-MIN_PASSWORD_LENGTH = 8
 PAGE_SIZE = 50
 
 
@@ -183,12 +182,12 @@ def _check_employee(session: Session, data: EmployeeData, user: User | None,
 
 
 def check_password(password: str, confirm: str) -> None:
-    """Refuse a password that is too short or was not typed the same twice."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise _refuse("password", N_("Kata sandi minimal %(n)s karakter."),
-                      n=MIN_PASSWORD_LENGTH)
-    if password != confirm:
-        raise _refuse("confirm", N_("Kedua kata sandi tidak sama."))
+    """Refuse a password that is too short or was not typed the same twice (the rules are
+    lms.auth.services.check_new_password's, the error an AdminError for the form)."""
+    try:
+        check_new_password(password, confirm)
+    except PasswordRejected as exc:
+        raise _refuse(exc.field, exc.message, **exc.params) from None
 
 
 def create_employee(session: Session, data: EmployeeData, actor: User,
@@ -237,11 +236,7 @@ def set_password(session: Session, user: User, password: str, confirm: str, *,
     """Give the employee a new password and end every session and API token they have
     (recorded in the audit trail: ``actor`` None with ``via="cli"`` for the command line)."""
     check_password(password, confirm)
-    user.password_hash = hash_password(password)
-    end_access(session, user)
-    session.flush()
-    record_audit(session, "user.password_changed", actor=actor, target_type="user",
-                 target_id=user.nip, details={"via": via}, remote=remote)
+    change_password(session, user, password, confirm, actor=actor, remote=remote, via=via)
 
 
 # --- units -------------------------------------------------------------------------------

@@ -24,7 +24,8 @@ ACTIONS = (
     "user.created",
     "user.changed",            # name, unit, position, supervisor, type, golongan
     "user.role_changed",
-    "user.password_changed",
+    "user.password_changed",   # via an admin ("web"), the command line or the e-mailed link
+    "password.reset_requested",  # someone asked for a reset link (sent, or why not)
     "user.disabled",
     "user.enabled",
     "employees.imported",      # a CSV of employees (and units) created or updated

@@ -24,6 +24,7 @@ ACTION_LABELS = {
     "user.changed": _l("Data pegawai diubah"),
     "user.role_changed": _l("Peran diubah"),
     "user.password_changed": _l("Kata sandi diubah"),
+    "password.reset_requested": _l("Tautan atur ulang kata sandi diminta"),
     "user.disabled": _l("Akun dinonaktifkan"),
     "user.enabled": _l("Akun diaktifkan"),
     "employees.imported": _l("Pegawai diimpor dari CSV"),

@@ -22,3 +22,18 @@ class TokenForm(FlaskForm):
                        validators=[Optional(), Length(max=MAX_TOKEN_NAME)])
     days = IntegerField(_l("Berlaku (hari)"),
                         validators=[Optional(), NumberRange(1, MAX_TOKEN_DAYS)])
+
+
+class ResetRequestForm(FlaskForm):
+    """Who forgot their password: a NIP or an e-mail address."""
+
+    identity = StringField(_l("NIP atau alamat e-mail"),
+                           validators=[DataRequired(), Length(max=254)])
+
+
+class NewPasswordForm(FlaskForm):
+    """A new password typed twice (the rules are lms.auth.services.check_new_password's)."""
+
+    password = PasswordField(_l("Kata sandi baru"), validators=[DataRequired(), Length(max=200)])
+    confirm = PasswordField(_l("Ulangi kata sandi baru"),
+                            validators=[DataRequired(), Length(max=200)])

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, joinedload
 from lms.audit.services import record_audit
 from lms.auth.email import EmailInvalid, normalise_email
 from lms.auth.models import EMPLOYEE_TYPES, ApiToken, User
-from lms.auth.nip import normalise_nip
+from lms.auth.nip import N_, normalise_nip
 from lms.auth.roles import RoleError, check_roles, ordered
 from lms.auth.throttle import (ThrottlePolicy, check_throttle, clear_failures, nip_key,
                                record_failure)
@@ -24,6 +24,7 @@ from lms.org.services import get_unit
 from lms.timeutil import utcnow
 
 _hasher = PasswordHasher()  # argon2id with the library's recommended parameters
+MIN_PASSWORD_LENGTH = 8
 
 
 @cache
@@ -67,8 +68,8 @@ def create_user(
     unit = get_unit(session, unit_code)
     if unit is None:
         raise AccountError(f"unit {unit_code} does not exist")
-    if len(password) < 8:
-        raise AccountError("password must have at least 8 characters")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"password must have at least {MIN_PASSWORD_LENGTH} characters")
     if not name.strip():
         raise AccountError("name is required")
     try:
@@ -124,6 +125,39 @@ def _verify(password_hash: str, password: str) -> bool:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+class PasswordRejected(ValueError):
+    """A new password breaks a rule: ``field`` is the form field it belongs to ("password" or
+    "confirm"), ``message`` an Indonesian msgid with ``params`` (the web translates it, the
+    command line prints it as it is)."""
+
+    def __init__(self, field: str, message: str, **params: object):
+        super().__init__(message % params if params else message)
+        self.field, self.message, self.params = field, message, params
+
+
+def check_new_password(password: str, confirm: str) -> None:
+    """Refuse a password that is too short or was not typed the same twice."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise PasswordRejected("password", N_("Kata sandi minimal %(n)s karakter."),
+                               n=MIN_PASSWORD_LENGTH)
+    if password != confirm:
+        raise PasswordRejected("confirm", N_("Kedua kata sandi tidak sama."))
+
+
+def change_password(session: Session, user: User, password: str, confirm: str, *,
+                    actor: User | None = None, remote: str | None = None,
+                    via: str = "web") -> None:
+    """Give the user a new password and end every session and API token they have, recorded
+    in the audit trail (``via``: "web" for an admin's page, "cli", or "reset" for the user's
+    own e-mailed link); PasswordRejected when the password breaks a rule."""
+    check_new_password(password, confirm)
+    user.password_hash = hash_password(password)
+    end_access(session, user)
+    session.flush()
+    record_audit(session, "user.password_changed", actor=actor, target_type="user",
+                 target_id=user.nip, details={"via": via}, remote=remote)
 
 
 def end_sessions(user: User) -> None:

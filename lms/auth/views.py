@@ -6,19 +6,25 @@ from urllib.parse import urlsplit
 
 from flask import current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_babel import refresh as refresh_locale
 from flask_login import current_user, login_required, login_user, logout_user
 
-from lms.auth import bp, role_views, token_views  # noqa: F401  (they register their routes)
+from lms.auth import bp, reset_views, role_views, token_views  # noqa: F401  (they register routes)
 from lms.auth.forms import LoginForm
 from lms.auth.devices import is_known_device, remember_device
+from lms.auth.reset import mail_settings
 from lms.auth.services import AccountDisabled, authenticate, end_sessions
-from lms.auth.throttle import Throttled, ThrottlePolicy
+from lms.auth.throttle import Throttled, ThrottlePolicy, wait_text
 from lms.extensions import db, login_manager
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = None
+
+
+@bp.context_processor
+def _self_reset() -> dict[str, bool]:
+    """Whether the sign-in and help pages offer the e-mailed reset (only with a mail server)."""
+    return {"self_reset": mail_settings(current_app.config) is not None}
 
 
 @bp.get("/bantuan")
@@ -52,7 +58,7 @@ def login():
         except Throttled as exc:
             db.session.commit()  # the pruning of old failures
             flash(_("Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam %(wait)s.",
-                    wait=_wait_text(exc.wait_seconds)), "error")
+                    wait=wait_text(exc.wait_seconds)), "error")
             response = make_response(render_template("auth/login.html", form=form), 429)
             response.headers["Retry-After"] = str(exc.wait_seconds)
             return response
@@ -96,14 +102,6 @@ def language(code: str):
         session["lang"] = code
         refresh_locale()  # drop the locale Flask-Babel cached on g, so the switch holds at once
     return redirect(_safe_next(request.args.get("next")))
-
-
-def _wait_text(seconds: int) -> str:
-    """A wait a person can read: seconds under two minutes, else whole minutes rounded up."""
-    if seconds < 120:
-        return ngettext("%(num)s detik", "%(num)s detik", seconds)
-    minutes = -(-seconds // 60)
-    return ngettext("%(num)s menit", "%(num)s menit", minutes)
 
 
 def _safe_next(target: str | None) -> str:

@@ -148,6 +148,21 @@ def _connect(settings: MailSettings) -> smtplib.SMTP:
     return connection
 
 
+def send_one(settings: MailSettings, message: EmailMessage,
+             connect: Callable[[MailSettings], smtplib.SMTP] = _connect) -> None:
+    """Send one message over a connection of its own (an e-mail that cannot wait for the
+    next ``lms notify`` run, such as a password-reset link); raises OSError or
+    SMTPException when it cannot be delivered to the server."""
+    connection = connect(settings)
+    try:
+        connection.send_message(message)
+    finally:
+        try:
+            connection.quit()
+        except (OSError, smtplib.SMTPException):
+            connection.close()
+
+
 def _sent(session: Session, notice_id: int) -> None:
     session.execute(update(Notification).where(Notification.id == notice_id).values(
         email_status="sent", emailed_at=utcnow(), email_claimed_until=None, email_error=None)

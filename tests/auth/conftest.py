@@ -1,4 +1,4 @@
-"""A frozen clock for the sign-in throttle tests."""
+"""A frozen clock for the sign-in throttle and password-reset tests, and a real SMTP server."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from lms import timeutil
+from tests.mail_server import mail_server, smtp  # noqa: F401  (fixtures: a real SMTP server)
 
 START = datetime(2026, 5, 4, 8, 0, 0)
 
