@@ -3,7 +3,8 @@ no violation of WCAG 2.0/2.1/2.2 A and AA (tags wcag2a, wcag2aa, wcag21aa, wcag2
 
 axe-core is vendored (tests/e2e/vendor/axe.min.js, see its README): nothing is fetched at test
 time. The site is the demo agency (starter courses, demo accounts and their history), signed in
-as the learner, the manager, the trainer and the admin in turn."""
+as the learner, the manager, the trainer, the signer and the admin in turn; the mail settings
+are set so the password-reset pages show (nothing is sent but to a local aiosmtpd server)."""
 
 from __future__ import annotations
 
@@ -12,27 +13,39 @@ import re
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
+from lms.auth.models import User
+from lms.auth.reset import make_token
+from lms.certificates.models import Certificate
+from lms.competency.models import ExternalTraining
 from lms.demo import DEMO_PASSWORD
+from tests.mail_server import mail_server, smtp  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
 
 AXE = Path(__file__).with_name("vendor") / "axe.min.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]
 WIDTHS = (1280, 360)
-LEARNER, MANAGER, TRAINER, ADMIN = ("198509252010012004", "198204102008011003",
-                                    "197806202003122002", "198001152005011001")
+LEARNER, MANAGER, TRAINER, ADMIN, SIGNER = (
+    "198509252010012004", "198204102008011003", "197806202003122002", "198001152005011001",
+    "197503122000031009")
 NEW_LEARNER = "199103052015031005"  # Andi: has not taken the quiz yet
 COURSE = "manajemen-waktu"
 QUIZ = f"/kursus/{COURSE}/kuis/kuis-prinsip-dan-prioritas"
 
 
 @pytest.fixture
-def demo_site(db, starter_courses, runner, live_server):
-    """The demo agency as `lms seed-demo` makes it (accounts, course owners, history)."""
+def demo_site(db, starter_courses, runner, live_server, smtp):
+    """The demo agency as `lms seed-demo` makes it (accounts, course owners, history), with a
+    mail server (so "Lupa kata sandi?" offers the e-mailed reset)."""
     result = runner.invoke(args=["lms", "seed-demo"])
     assert result.exit_code == 0, result.output
     return live_server
+
+
+def _user(db, nip: str) -> User:
+    return db.session.scalar(select(User).where(User.nip == nip))
 
 
 def _violations(browser) -> list[str]:
@@ -96,23 +109,68 @@ def _report(problems: dict) -> str:
     return "\n".join(f"{where}:\n  " + "\n  ".join(lines) for where, lines in problems.items())
 
 
-def test_visitor_pages(demo_site, browser):
+def _submit_wrong(browser, fields: dict[str, str]) -> None:
+    """Fill the page's form, send it and wait for the answer with its field errors."""
+    from selenium.webdriver.common.by import By
+
+    for name, value in fields.items():
+        element = browser.find_element(By.NAME, name)
+        element.clear()
+        element.send_keys(value)
+    browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    _wait_for(browser, lambda b: b.find_elements(By.CSS_SELECTOR, "p.field-error"))
+
+
+def test_visitor_pages(app, db, demo_site, browser):
+    code = db.session.scalar(select(Certificate.code).limit(1))
+    with app.test_request_context():
+        token = make_token(app.config["SECRET_KEY"], _user(db, LEARNER))
     problems: dict = {}
-    _check(browser, demo_site, ["/masuk", "/bantuan", "/halaman-yang-tidak-ada"], problems)
+    _check(browser, demo_site, [
+        "/masuk", "/bantuan", "/halaman-yang-tidak-ada", "/offline", f"/verifikasi/{code}",
+        "/lupa-kata-sandi", "/lupa-kata-sandi/terkirim", f"/atur-kata-sandi/{token}",
+        "/atur-kata-sandi/tidak-berlaku"], problems)
+    # The forms answered with their errors: nothing typed; a password too short.
+    browser.get(demo_site + "/lupa-kata-sandi")
+    _submit_wrong(browser, {"identity": " "})
+    _check_here(browser, "reset request: nothing typed", problems)
+    browser.get(f"{demo_site}/atur-kata-sandi/{token}")
+    _submit_wrong(browser, {"password": "pendek", "confirm": "lain"})
+    _check_here(browser, "new password: too short", problems)
     assert not problems, _report(problems)
 
 
-def test_learner_pages(demo_site, browser):
+def test_learner_pages(db, demo_site, browser):
     from selenium.webdriver.common.by import By
 
     _sign_in(browser, demo_site, LEARNER)
     problems: dict = {}
     _check(browser, demo_site, [
-        "/", "/kursus", "/kursus?q=rapat", f"/kursus/{COURSE}",
+        "/", "/kursus", "/kursus?q=rapat", "/kursus?q=Eisenhower&kompetensi=M.03",
         f"/kursus/{COURSE}/materi/matriks-eisenhower", QUIZ, "/profil",
-        "/profil/pelatihan-luar/baru", "/notifikasi", "/peran", "/token-api"], problems)
+        "/profil/pelatihan-luar/baru", "/notifikasi", "/peran", "/token-api", "/rencana",
+        "/usulan"], problems)
+    # The course page's "Baca offline" box, shown by its script, then with the course stored.
+    for width in WIDTHS:
+        _width(browser, width)
+        browser.get(f"{demo_site}/kursus/{COURSE}")
+        _wait_for(browser, lambda b: b.find_element(By.ID, "offline-save").is_displayed())
+        _check_here(browser, f"/kursus/{COURSE} (offline box) @ {width}", problems)
+    browser.find_element(By.ID, "offline-store").click()
+    _wait_for(browser, lambda b: b.find_element(By.ID, "offline-remove").is_displayed())
+    _check_here(browser, f"/kursus/{COURSE} (stored offline)", problems)
+    # An outside training's certificate form, filled in and sent without its file: the
+    # errors, the other fields kept.
+    browser.get(demo_site + "/profil/pelatihan-luar/baru")
+    _submit_wrong(browser, {"title": "Diklat Kearsipan"})
+    _check_here(browser, "outside training: errors", problems)
+
     # The quiz sent with no answer: the confirmation; then sent as it is: the result page.
     _sign_in(browser, demo_site, NEW_LEARNER)
+    # Andi's seminar awaiting validation: its edit form with the certificate already sent.
+    seminar = db.session.scalar(select(ExternalTraining.id).join(
+        User, User.id == ExternalTraining.user_id).where(User.nip == NEW_LEARNER))
+    _check(browser, demo_site, [f"/profil/pelatihan-luar/{seminar}/ubah"], problems)
     browser.get(demo_site + QUIZ)
     browser.find_element(By.XPATH, "//button[normalize-space()='Kirim jawaban']").click()
     _wait_for(browser, lambda b: b.find_elements(By.NAME, "confirm"))
@@ -132,7 +190,16 @@ def test_manager_pages(demo_site, browser):
     _check(browser, demo_site, [
         "/atasan/", "/atasan/tindakan", "/atasan/kebutuhan", "/atasan/penugasan",
         "/atasan/penugasan/baru", f"/atasan/penugasan/kursus/layanan-publik-digital",
-        f"/atasan/pegawai/{LEARNER}"], problems)
+        f"/atasan/pegawai/{LEARNER}", "/atasan/usulan", "/atasan/rencana",
+        "/atasan/rencana/rekap", f"/atasan/pegawai/{LEARNER}/rencana",
+        f"/atasan/pegawai/{LEARNER}/pelatihan-luar/baru", "/notifikasi"], problems)
+    assert not problems, _report(problems)
+
+
+def test_signer_pages(demo_site, browser):
+    _sign_in(browser, demo_site, SIGNER)
+    problems: dict = {}
+    _check(browser, demo_site, ["/tandatangan", "/"], problems)
     assert not problems, _report(problems)
 
 
@@ -160,7 +227,8 @@ def test_admin_pages(demo_site, browser):
     _check(browser, demo_site, [
         "/admin/", "/admin/unit", "/admin/unit/baru", "/admin/pegawai", "/admin/pegawai/baru",
         f"/admin/pegawai/{LEARNER}", "/admin/jabatan", "/admin/kompetensi",
-        "/admin/percobaan-masuk", "/admin/sertifikat", "/admin/audit/", "/admin/siasn/"],
+        "/admin/percobaan-masuk", "/admin/sertifikat", "/admin/audit/", "/admin/siasn/",
+        "/admin/kompetensi/baru", "/admin/jabatan/baru"],
         problems)
     assert not problems, _report(problems)
 
