@@ -233,11 +233,19 @@ def test_admin_pages(demo_site, browser):
     assert not problems, _report(problems)
 
 
-def test_wide_tables_scroll_by_keyboard_on_a_phone(demo_site, browser):
-    """At 360 px every table wider than the screen sits in a focusable, labelled region."""
-    _sign_in(browser, demo_site, LEARNER)
+@pytest.mark.parametrize("nip, paths", [
+    (LEARNER, [f"/kursus/{COURSE}/materi/matriks-eisenhower", "/profil", "/rencana", "/usulan"]),
+    (MANAGER, ["/atasan/usulan", "/atasan/rencana", "/atasan/rencana/rekap",
+               f"/atasan/pegawai/{LEARNER}", f"/atasan/pegawai/{NEW_LEARNER}/rencana",
+               "/atasan/penugasan/baru"]),
+    (SIGNER, ["/tandatangan"]),
+], ids=["learner", "manager", "signer"])
+def test_wide_tables_scroll_by_keyboard_on_a_phone(demo_site, browser, nip, paths):
+    """At 360 px every table wider than the screen sits in a focusable, labelled region, and
+    no page scrolls sideways (a wide table or a long option widens nothing around it)."""
+    _sign_in(browser, demo_site, nip)
     _width(browser, 360)
-    for path in (f"/kursus/{COURSE}/materi/matriks-eisenhower", "/profil"):
+    for path in paths:
         browser.get(demo_site + path)
         wide = browser.execute_script(
             "return [...document.querySelectorAll('table')].filter(t => t.scrollWidth >"
