@@ -37,11 +37,16 @@ run: install
 	@echo "Kelas ASN: http://$(HOST):$(PORT)  (demo accounts: see README.md)"
 	$(BIN)/lms serve --host $(HOST) --port $(PORT)
 
-# Chromium and its driver come from Debian's packages (never a downloaded browser).
+# Chromium and its driver come from Debian's packages (never a downloaded browser), and so
+# does LibreOffice Calc, which opens and saves the exports in the spreadsheet tests.
 test-deps:
-	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium chromium-driver; \
-	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium chromium-driver; fi; \
+	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium chromium-driver; \
+	fi; \
+	if [ ! -x /usr/bin/soffice ]; then \
+	  $$SUDO apt-get update -qq && \
+	  $$SUDO apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui; \
 	fi
 
 # The suite runs on every core (pytest-xdist; each worker has its own database):

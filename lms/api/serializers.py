@@ -204,7 +204,8 @@ def report_csv(report: UnitReport) -> Iterator[str]:
     """The employees of a unit report as streamed CSV with a header row, safe to open in a
     spreadsheet: a text cell that would start a formula gets a leading apostrophe."""
     rows = report_json(report)["employees"]
-    return iter_csv(list(REPORT_COLUMNS), ([row[c] for c in REPORT_COLUMNS] for row in rows))
+    return iter_csv(REPORT_COLUMNS, ([row[c] for c in REPORT_COLUMNS] for row in rows),
+                    machine=True)
 
 
 def needs_json(unit: Unit, needs: TrainingNeeds) -> dict[str, Any]:

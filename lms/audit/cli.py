@@ -35,6 +35,9 @@ def audit_export(action: str, actor: str) -> None:
     from lms.extensions import db
     from lms.reports.exports import iter_csv
 
+    from flask_babel import force_locale
+
     rows = audit_csv_rows(db.session, AuditFilter(action=action, actor=actor))
-    for chunk in iter_csv(CSV_HEADER, rows):
-        sys.stdout.write(chunk)
+    with force_locale("id"):  # headers in Bahasa Indonesia, as the web's default
+        for chunk in iter_csv(CSV_HEADER, rows):
+            sys.stdout.write(chunk)

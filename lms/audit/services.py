@@ -156,7 +156,7 @@ def audit_csv_rows(session: Session, wanted: AuditFilter) -> Iterator[list[Any]]
     """The matching events as CSV rows (``CSV_HEADER``), oldest first, read in batches."""
     query = _filtered(select(AuditEvent), wanted).order_by(AuditEvent.at, AuditEvent.id)
     for event in session.scalars(query.execution_options(yield_per=500)):
-        yield [event.at.isoformat(timespec="seconds"), event.action, event.actor_nip,
+        yield [event.at.replace(microsecond=0), event.action, event.actor_nip,
                event.target_type, event.target_id, event.remote,
                json.dumps(event.details, ensure_ascii=False, sort_keys=True)]
 

@@ -17,7 +17,7 @@ from lms.competency.models import (GROUPS, Competency, CompetencyEvidence, Compe
                                    ExternalTraining)
 from lms.courses.models import CourseCompetency
 from lms.org.models import PositionCompetency
-from lms.reports.exports import safe_cell
+from lms.reports.exports import iter_csv
 
 LEVELS = (1, 2, 3, 4, 5)
 COLUMNS = ["code", "name", "group", "description"] + [f"level_{n}" for n in LEVELS]
@@ -191,14 +191,11 @@ def delete_competency(session: Session, competency: Competency) -> None:
 def export_framework_csv(session: Session, stream: TextIO) -> int:
     """Write the framework as CSV (header row, one competency a row, formula-safe cells);
     returns the number of competencies."""
-    writer = csv.writer(stream, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
     rows = list_framework(session)
-    for c in rows:
-        levels = c.level_descriptions
-        writer.writerow([safe_cell(v) for v in
-                         [c.code, c.name, c.group, c.description or ""]
-                         + [levels.get(n, "") for n in LEVELS]])
+    for chunk in iter_csv(COLUMNS, ([c.code, c.name, c.group, c.description or ""]
+                                    + [c.level_descriptions.get(n, "") for n in LEVELS]
+                                    for c in rows), machine=True):
+        stream.write(chunk)
     return len(rows)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from flask import Response, abort, current_app, render_template, request, stream_with_context
+from flask import abort, current_app, render_template, request
 from flask_login import current_user
 
 from lms.audit.web import audit
@@ -32,7 +32,7 @@ from lms.manager.services import (LEDGER_HEADER, REPORT_HEADER, SORTS, Dashboard
                                   get_dashboard, iter_ledger_rows, iter_report_rows,
                                   list_scope_positions, list_scope_units)
 from lms.org.services import get_position, get_unit
-from lms.reports.exports import iter_csv, xlsx_bytes
+from lms.reports.exports import export_response
 from lms.timeutil import local_date, utcnow
 
 _SAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
@@ -152,12 +152,7 @@ def export(kind: str, fmt: str):
                                                        query.year)
     scope = _SAFE_FILENAME.sub("-", args["unit"] or current_user.unit.code)
     filename = f"{kind}-{scope}-{query.year}.{fmt}"
-    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
     audit("export.personal_data", target_type="unit", target_id=scope,
           details={"file": filename})
     db.session.commit()
-    if fmt == "csv":
-        return Response(stream_with_context(iter_csv(header, rows)),
-                        mimetype="text/csv", headers=headers)
-    mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(xlsx_bytes(kind, header, rows), mimetype=mimetype, headers=headers)
+    return export_response(fmt, header, rows, filename, sheet=kind)

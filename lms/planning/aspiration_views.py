@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from flask import (Response, abort, flash, redirect, render_template, request,
-                   stream_with_context, url_for)
+from flask import (abort, flash, redirect, render_template, request,
+                   url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -27,7 +27,7 @@ from lms.planning.aspirations import (EXPORT_HEADER, AspirationInput, Aspiration
 from lms.planning.forms import (ASPIRATION_STATUS_LABELS, AnswerForm, AspirationForm,
                                 competency_choices)
 from lms.planning.models import ASPIRATION_STATES
-from lms.reports.exports import iter_csv, xlsx_bytes
+from lms.reports.exports import export_response
 
 _SAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
 _REFUSED = {
@@ -213,14 +213,8 @@ def export_aspirations(fmt: str):
     scope = _SAFE_FILENAME.sub("-", code or ("instansi" if root is None
                                              else current_user.unit.code))
     filename = f"usulan-{scope}.{fmt}"
-    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
     audit("export.personal_data", target_type="unit", target_id=scope,
           details={"file": filename})
     db.session.commit()
-    rows = iter_aspiration_rows(db.session, root)
-    if fmt == "csv":
-        return Response(stream_with_context(iter_csv(EXPORT_HEADER, rows)),
-                        mimetype="text/csv", headers=headers)
-    mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(xlsx_bytes("usulan", EXPORT_HEADER, rows), mimetype=mimetype,
-                    headers=headers)
+    return export_response(fmt, EXPORT_HEADER, iter_aspiration_rows(db.session, root),
+                           filename, sheet="usulan")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Response, abort, render_template, stream_with_context
+from flask import abort, render_template
 from flask_login import current_user
 
 from lms.audit.web import audit
@@ -18,7 +18,7 @@ from lms.planning.compile import (COMPILE_HEADER, EMPLOYEES_LIMIT, compile_plans
                                   iter_compiled_rows, list_employee_plans)
 from lms.planning.forms import PLAN_STATUS_LABELS, plan_kind_labels
 from lms.planning.plan_views import plan_year
-from lms.reports.exports import iter_csv, xlsx_bytes
+from lms.reports.exports import export_response
 
 _SAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -57,14 +57,8 @@ def export_compiled_plan(fmt: str):
     scope = _SAFE_FILENAME.sub("-", code or ("instansi" if root is None
                                              else current_user.unit.code))
     filename = f"rencana-{scope}-{year}.{fmt}"
-    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
     audit("export.personal_data", target_type="unit", target_id=scope,
           details={"file": filename})
     db.session.commit()
-    rows = iter_compiled_rows(db.session, root, year)
-    if fmt == "csv":
-        return Response(stream_with_context(iter_csv(COMPILE_HEADER, rows)),
-                        mimetype="text/csv", headers=headers)
-    mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(xlsx_bytes("rencana", COMPILE_HEADER, rows), mimetype=mimetype,
-                    headers=headers)
+    return export_response(fmt, COMPILE_HEADER, iter_compiled_rows(db.session, root, year),
+                           filename, sheet="rencana")

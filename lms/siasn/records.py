@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -18,6 +16,7 @@ from lms.auth.models import User
 from lms.competency.models import JpLedgerEntry
 from lms.org.models import Unit
 from lms.org.services import subtree_ids
+from lms.reports.exports import iter_csv
 from lms.siasn.mapping import code_name, get_mapping, source_of
 from lms.siasn.models import SiasnRecord
 
@@ -123,13 +122,9 @@ def export_json(rows: Iterable[Candidate], *, year: int | None, unit: Unit | Non
 
 def export_csv(rows: Iterable[Candidate]) -> str:
     """The records as CSV (one line each, the SIASN fields under their SIASN names)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_HEADER)
-    for c in rows:
-        writer.writerow([c.entry.id, c.employee.nip, c.employee.name, c.employee.unit.code,
-                         " ".join(c.problems), *(c.payload[f] for f in FIELDS)])
-    return out.getvalue()
+    return "".join(iter_csv(CSV_HEADER, (
+        [c.entry.id, c.employee.nip, c.employee.name, c.employee.unit.code,
+         " ".join(c.problems), *(c.payload[f] for f in FIELDS)] for c in rows), machine=True))
 
 
 def records_by_entry(session: Session, entry_ids: Iterable[int]) -> dict[int, SiasnRecord]:

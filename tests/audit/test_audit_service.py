@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from lms.audit.models import AuditEvent, AuditTampering
 from lms.audit.services import (AuditFilter, audit_csv_rows, list_audit_events,
                                 prune_audit_events, record_audit)
+from tests.spreadsheet import nip_cell
 
 
 def _count(db) -> int:
@@ -143,5 +144,5 @@ def test_export_command_writes_csv(db, runner, make_user):
     result = runner.invoke(args=["lms", "audit", "export", "--action", "user.disabled"])
     assert result.exit_code == 0, result.output
     lines = result.output.strip().splitlines()
-    assert lines[0].startswith("at_utc,action,actor_nip")
-    assert f",user.disabled,{admin.nip},user,9," in lines[1]
+    assert lines[0].startswith("\ufeffWaktu (UTC),Tindakan,NIP pelaku")
+    assert f",user.disabled,{nip_cell(admin.nip)},user,9," in lines[1]

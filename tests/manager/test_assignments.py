@@ -190,8 +190,7 @@ def test_needs_view_link_prefills_the_form(client, org, login, make_course):
 
 def test_overdue_export_lists_each_late_course_in_scope(db, client, clock, org, login,
                                                         make_course):
-    import csv
-    import io
+    from tests.spreadsheet import export_rows
 
     make_course()
     login(org["manager_root"])
@@ -200,18 +199,16 @@ def test_overdue_export_lists_each_late_course_in_scope(db, client, clock, org, 
             due_on=due.isoformat())
     _assign(client, nips=org["learner_a"].nip, due_on=(TODAY + timedelta(days=30)).isoformat())
     clock.advance(timedelta(days=4))  # three days past the first due date
-    rows = list(csv.reader(io.StringIO(
-        client.get("/atasan/ekspor/terlambat.csv").get_data(as_text=True))))
-    assert rows[0] == ["nip", "name", "unit", "course", "due_on", "days_overdue",
-                       "assigned_by"]
+    rows = export_rows(client.get("/atasan/ekspor/terlambat.csv").get_data(), keys=False)
+    assert rows[0] == ["NIP", "Nama", "Unit", "Kursus", "Tenggat", "Hari terlambat",
+                       "Ditugaskan oleh"]
     assert sorted(r[1] for r in rows[1:]) == ["Citra", "Dewi"]
     assert {(r[3], r[4], r[5], r[6]) for r in rows[1:]} == {
         ("Kursus Uji", due.isoformat(), "3", "Kepala Dinas")}
     # A manager of Bidang A sees only Citra; the XLSX carries the same rows.
     other = client.application.test_client()
     login(org["manager_a"], target=other)
-    rows = list(csv.reader(io.StringIO(
-        other.get("/atasan/ekspor/terlambat.csv").get_data(as_text=True))))
+    rows = export_rows(other.get("/atasan/ekspor/terlambat.csv").get_data())
     assert [r[1] for r in rows[1:]] == ["Citra"]
     xlsx = other.get("/atasan/ekspor/terlambat.xlsx")
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"

@@ -1,6 +1,5 @@
 """CSV and XLSX exports of the unit report and the JP ledger: scope and formula safety."""
 
-import csv
 import io
 from datetime import timedelta
 
@@ -11,12 +10,13 @@ from lms.courses.models import Course
 from lms.planning.models import CourseAssignment
 from lms.timeutil import local_date, utcnow
 from tests.manager.conftest import THIS_YEAR
+from tests.spreadsheet import export_rows, nip_cell
 
 
 def _csv(response):
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
-    return list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    return export_rows(response.get_data())
 
 
 def test_report_csv_is_scoped_and_neutralises_formulas(db, client, org, login, credit,
@@ -32,7 +32,8 @@ def test_report_csv_is_scoped_and_neutralises_formulas(db, client, org, login, c
     assert "Dewi" not in names and "Citra" in names
     assert "'=HYPERLINK(\"http://x\")" in names
     line = dict(zip(header, next(r for r in body if r[1].startswith("'="))))
-    assert line["jp"] == "7" and line["met"] == "false" and line["courses_completed"] == "1"
+    assert line["jp"] == "7" and line["met"] == "Tidak" and line["courses_completed"] == "1"
+    assert line["nip"] == nip_cell(evil.nip) and " " in line["nip"]
 
 
 def test_ledger_csv_and_xlsx(db, client, org, login, credit):
@@ -40,12 +41,13 @@ def test_ledger_csv_and_xlsx(db, client, org, login, credit):
     credit(org["learner_b"], jp=3)
     login(org["manager_a"])
     rows = _csv(client.get("/atasan/ekspor/jp.csv"))
-    assert len(rows) == 2 and rows[1][0] == org["learner_a1"].nip and rows[1][9] == "4"
+    assert len(rows) == 2 and rows[1][0] == nip_cell(org["learner_a1"].nip) and rows[1][9] == "4"
     response = client.get("/atasan/ekspor/jp.xlsx")
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.get_data())).active
     values = list(sheet.iter_rows(values_only=True))
-    assert values[0][0] == "nip" and len(values) == 2 and values[1][9] == 4
+    assert values[0][0] == "NIP" and len(values) == 2 and values[1][9] == 4
+    assert values[1][0] == org["learner_a1"].nip  # a text cell: all 18 digits
 
 
 def test_report_xlsx_neutralises_formulas(db, client, org, login, make_user):
@@ -55,7 +57,7 @@ def test_report_xlsx_neutralises_formulas(db, client, org, login, make_user):
     response = client.get("/atasan/ekspor/laporan.xlsx?unit=BID-A")
     sheet = load_workbook(io.BytesIO(response.get_data())).active
     names = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
-    assert "'@SUM(A1:A9)" in names and "'-1+2" in names
+    assert "@SUM(A1:A9)" in names and "-1+2" in names  # text cells, no apostrophe shown
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
 
 

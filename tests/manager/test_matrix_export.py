@@ -1,7 +1,6 @@
 """The competency matrix export: one row per employee with the required level, evidenced
 level and gap of every competency; scoped, streamed, safe to open in a spreadsheet."""
 
-import csv
 import io
 
 from openpyxl import load_workbook
@@ -10,6 +9,7 @@ from sqlalchemy import select
 from lms.competency.models import CompetencyEvidence
 from lms.org.services import save_position
 from lms.timeutil import utcnow
+from tests.spreadsheet import export_rows, nip_cell
 
 CODES = ["M.01", "M.02", "M.03", "M.04", "M.05", "M.06", "M.07", "M.08", "SK.01", "T.01"]
 
@@ -18,7 +18,7 @@ def _csv(response):
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert response.is_streamed
     assert 'filename="matriks-' in response.headers["Content-Disposition"]
-    return list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    return export_rows(response.get_data())
 
 
 def _by_name(rows):
@@ -37,7 +37,7 @@ def test_matrix_csv_lists_required_evidenced_and_gap(client, org, login, credit)
     assert [(r[2], r[1]) for r in rows[1:]] == [("BID-A", "Budi"), ("BID-A", "Kabid A"),
                                                 ("SEK-A1", "Citra")]
     citra = _by_name(rows)["Citra"]
-    assert citra["nip"] == org["learner_a1"].nip and citra["position"] == "Pranata Komputer"
+    assert citra["nip"] == nip_cell(org["learner_a1"].nip) and citra["position"] == "Pranata Komputer"
     assert [citra[f"M.03 {p}"] for p in ("wajib", "capai", "kesenjangan")] == ["3", "2", "1"]
     assert [citra[f"M.05 {p}"] for p in ("wajib", "capai", "kesenjangan")] == ["2", "3", "0"]
     assert [citra[f"T.01 {p}"] for p in ("wajib", "capai", "kesenjangan")] == ["2", "0", "2"]
@@ -73,13 +73,14 @@ def test_matrix_xlsx_has_numbers_and_neutralises_formulas(db, client, org, login
     sheet = load_workbook(io.BytesIO(response.get_data())).active
     values = list(sheet.iter_rows(values_only=True))
     header = values[0]
-    assert header[:4] == ("nip", "name", "unit", "position") and "M.03 kesenjangan" in header
+    assert header[:4] == ("NIP", "Nama", "Unit", "Jabatan") and "M.03 kesenjangan" in header
+    header = ("nip", "name", "unit", "position") + header[4:]
     rows = {row[1]: dict(zip(header, row)) for row in values[1:]}
     citra = rows["Citra"]
     assert (citra["M.03 wajib"], citra["M.03 capai"], citra["M.03 kesenjangan"]) == (3, 2, 1)
     assert citra["nip"] == org["learner_a1"].nip  # text, leading digits intact
-    evil_row = rows["'=HYPERLINK(\"http://x\",\"klik\")"]
-    assert evil_row["position"] == "'+SUM(1,2)" and evil_row["M.01 kesenjangan"] == 2
+    evil_row = rows["=HYPERLINK(\"http://x\",\"klik\")"]  # a text cell: no apostrophe
+    assert evil_row["position"] == "+SUM(1,2)" and evil_row["M.01 kesenjangan"] == 2
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
     rows = _csv(client.get("/atasan/ekspor/matriks.csv?unit=SEK-A1"))
     assert "'=HYPERLINK(\"http://x\",\"klik\")" in [r[1] for r in rows]

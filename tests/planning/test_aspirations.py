@@ -4,7 +4,6 @@ and the scope of every route."""
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 
@@ -17,6 +16,7 @@ from lms.notifications.models import Notification
 from lms.planning.aspirations import AspirationInput, propose
 from lms.planning.models import Aspiration, AspirationSupport
 from tests.conftest import PASSWORD
+from tests.spreadsheet import KEY_OF, export_rows, nip_cell
 
 
 def _propose(client, topic="Pengolahan data kependudukan", code="M.03", colleagues="4",
@@ -155,15 +155,18 @@ def test_export(db, org, as_user, fmt):
     assert response.status_code == 200
     assert 'filename="usulan-BID-A.' in response.headers["Content-Disposition"]
     if fmt == "csv":
-        rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+        rows = export_rows(response.get_data())
+        nip, topic = nip_cell(org["learner_a1"].nip), "'=HYPERLINK(1)"
     else:
         sheet = load_workbook(io.BytesIO(response.data)).active
         rows = [[str(c) if c is not None else "" for c in row]
                 for row in sheet.iter_rows(values_only=True)]
+        rows[0] = [KEY_OF[h] for h in rows[0]]
+        nip, topic = org["learner_a1"].nip, "=HYPERLINK(1)"  # text cells
     header, row = rows[0], rows[1]
     record = dict(zip(header, row))
-    assert record["nip"] == org["learner_a1"].nip and record["unit"] == "SEK-A1"
-    assert record["topic"] == "'=HYPERLINK(1)" and record["supporters"] == "1"
+    assert record["nip"] == nip and record["unit"] == "SEK-A1"
+    assert record["topic"] == topic and record["supporters"] == "1"
     assert (record["competency"], record["colleagues"], record["status"]) == ("M.03", "4", "open")
 
 

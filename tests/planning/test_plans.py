@@ -253,7 +253,8 @@ def test_compiled_plan_and_exports(db, gapped, as_user):
     assert "Kursus Uji" in page
     response = as_user(gapped["manager_root"]).get(f"/atasan/rencana/rekap.csv?tahun={YEAR}")
     lines = response.get_data(as_text=True).splitlines()
-    assert lines[0] == "year,competency,competency_name,kind,people,jp,courses"
+    assert lines[0] == ("\ufeffTahun,Kode kompetensi,Nama kompetensi,Jenis kegiatan,"
+                        "Jumlah pegawai,JP,Daftar kursus")
     assert lines[1:] == [f"{YEAR},M.03,Komunikasi,course,2,4,Kursus Uji",
                          f"{YEAR},M.03,Komunikasi,mentoring,2,10,"]  # the draft is left out
     xlsx = as_user(gapped["manager_a"]).get(f"/atasan/rencana/rekap.xlsx?tahun={YEAR}")
