@@ -14,6 +14,7 @@ from sqlalchemy import Select, literal, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from lms.auth.models import User
+from lms.auth.nip import display_nip
 from lms.auth.policy import can, session_user, user_statement
 from lms.auth.roles import ROLE_GIVES, ROLE_LABELS, ordered
 from lms.competency.forms import ledger_kind
@@ -110,6 +111,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = (
         lambda d: format_datetime(d, "medium") if isinstance(d, datetime) else "")
     app.jinja_env.filters["ledger_kind"] = ledger_kind
+    app.jinja_env.filters["nip"] = display_nip
     app.jinja_env.filters["number"] = number
     app.jinja_env.filters["scroll_tables"] = scroll_tables
     app.jinja_env.globals["can"] = can

@@ -9,6 +9,7 @@ from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ColumnElement, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from lms.auth.nip import display_nip
 from lms.extensions import db
 from lms.org.models import Position, Unit
 from lms.timeutil import utcnow
@@ -105,8 +106,7 @@ class User(UserMixin, db.Model):
     @property
     def nip_display(self) -> str:
         """NIP shown as ``YYYYMMDD YYYYMM G NNN``."""
-        n = self.nip
-        return f"{n[:8]} {n[8:14]} {n[14]} {n[15:]}" if len(n) == 18 else n
+        return display_nip(self.nip)
 
     def has_role(self, *roles: str) -> bool:
         """True when the user may act in one of ``roles``: they hold it, or they are an admin

@@ -37,3 +37,8 @@ def normalise_nip(raw: str, employee_type: str = "PNS") -> str:
     if nip[14] not in "12":
         raise NipInvalid(N_("digit 15 NIP (jenis kelamin) harus 1 atau 2"))
     return nip
+
+
+def display_nip(nip: str) -> str:
+    """A NIP as people read it, ``YYYYMMDD YYYYMM G NNN`` (anything else as it is)."""
+    return f"{nip[:8]} {nip[8:14]} {nip[14]} {nip[15:]}" if len(nip) == 18 else nip

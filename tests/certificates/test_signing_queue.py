@@ -76,6 +76,8 @@ def test_official_signs_a_batch_and_signed_pdfs_replace_the_unsigned(
     assert "3 sertifikat menunggu tanda tangan" in page
     for certificate in batch:
         assert certificate.number in page and f'value="{certificate.code}"' in page
+        nip = certificate.holder_nip  # as people read it: 19850925 201001 2 004
+        assert f"{nip[:8]} {nip[8:14]} {nip[14]} {nip[15:]}" in page
     response = _sign(client, [c.code for c in batch[:2]])
     assert response.status_code == 302 and response.headers["Location"].endswith("/tandatangan")
     page = client.get("/tandatangan").get_data(as_text=True)
