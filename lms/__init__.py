@@ -73,6 +73,7 @@ def create_app(config: dict[str, Any] | None = None, *, web: bool = True) -> Fla
     from lms.inputs import register_input_bounds
     from lms.learning import views as learning_views
     from lms.manager import views as manager_views
+    from lms.mentoring import views as mentoring_views
     from lms.notifications import views as notification_views
     from lms.offline import views as offline_views
     from lms.ops import views as ops_views
@@ -85,7 +86,7 @@ def create_app(config: dict[str, Any] | None = None, *, web: bool = True) -> Fla
     for views in (auth_views, course_views, learning_views, quiz_views, competency_views,
                   manager_views, notification_views, authoring_views, admin_views, ops_views,
                   audit_views, certificate_views, siasn_views, planning_views,
-                  offline_views):
+                  offline_views, mentoring_views):
         app.register_blueprint(views.bp)
     app.register_blueprint(api_views.bp, url_prefix="/api/v1")
     csrf.exempt(api_views.bp)  # token-authenticated, no cookies

@@ -121,6 +121,7 @@ def seed_demo() -> None:
     from lms.competency.uploads import CertificateStore
     from lms.demo import seed
     from lms.demo_activity import seed_activity, seed_owners
+    from lms.demo_mentoring import seed_mentoring
     from lms.demo_planning import seed_planning
     from lms.extensions import db
 
@@ -128,6 +129,7 @@ def seed_demo() -> None:
     seed_owners(db.session)
     history = seed_activity(db.session, CertificateStore.from_config(current_app.config))
     seed_planning(db.session)
+    seed_mentoring(db.session)
     db.session.commit()
     click.echo(f"demo data ready ({created} accounts created"
                f"{', learning history added' if history else ''})")

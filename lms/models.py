@@ -8,6 +8,7 @@ from lms.competency.models import (Competency, CompetencyEvidence, CompetencyLev
                                    ExternalTraining, JpLedgerEntry)
 from lms.courses.models import Course, CourseAsset, CourseCompetency, CourseVersion, Item, Module
 from lms.learning.models import Enrollment, LessonCompletion
+from lms.mentoring.models import MentoringMentee, MentoringProgramme, MentoringSession
 from lms.notifications.models import Notification
 from lms.offline.models import OfflineAction
 from lms.org.models import Position, PositionCompetency, Unit
@@ -19,7 +20,8 @@ from lms.xapi.models import XapiStatement
 __all__ = [
     "ApiToken", "AssignmentChange", "Attempt", "AuditEvent", "Certificate", "Competency", "CompetencyEvidence", "CompetencyLevel", "Course", "CourseAsset",
     "CourseAssignment", "CourseCompetency", "CourseVersion", "Enrollment", "ExternalTraining", "Item",
-    "JpLedgerEntry", "LessonCompletion", "LoginFailure", "Module", "Notification", "OfflineAction",
+    "JpLedgerEntry", "LessonCompletion", "LoginFailure", "MentoringMentee",
+    "MentoringProgramme", "MentoringSession", "Module", "Notification", "OfflineAction",
     "Position",
     "PositionCompetency", "QuizStart", "RequestCount", "SiasnKindCode", "SiasnRecord",
     "SigningKey", "Unit", "User", "UserRole", "XapiStatement",

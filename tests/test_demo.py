@@ -76,3 +76,20 @@ def test_demo_plan_of_andi_is_approved(runner, db, app, starter_courses):
     andi.post("/masuk", data={"nip": "199103052015031005", "password": DEMO_PASSWORD})
     page = andi.get("/rencana").get_data(as_text=True)
     assert "Komunikasi Publik yang Efektif" in page and "12 JP" in page
+
+
+def test_demo_mentoring_pair_is_running(runner, db, app, starter_courses):
+    from lms.mentoring.models import MentoringProgramme, MentoringSession
+
+    assert runner.invoke(args=["lms", "seed-demo"]).exit_code == 0
+    assert runner.invoke(args=["lms", "seed-demo"]).exit_code == 0
+    programme = db.session.scalar(select(MentoringProgramme))
+    assert db.session.scalar(select(func.count()).select_from(MentoringProgramme)) == 1
+    assert (programme.mentor.nip, [m.user.nip for m in programme.mentees],
+            programme.competency_code) == ("199207142019032006", ["199103052015031005"], "M.05")
+    sessions = db.session.scalars(select(MentoringSession)).all()
+    assert len(sessions) == 2 and sum(s.confirmed_at is not None for s in sessions) == 1
+    andi = app.test_client()
+    andi.post("/masuk", data={"nip": "199103052015031005", "password": DEMO_PASSWORD})
+    page = andi.get(f"/mentoring/{programme.id}").get_data(as_text=True)
+    assert "Menangani warga yang marah di loket" in page and "Konfirmasi sesi ini" in page

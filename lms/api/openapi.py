@@ -34,7 +34,7 @@ def _array(items: dict[str, Any]) -> dict[str, Any]:
 SCHEMAS: dict[str, Any] = {
     "QueueItem": _object({
         "kind": {"enum": ["evidence", "outside_training", "overdue_assignment",
-                          "development_plan"]},
+                          "development_plan", "mentoring"]},
         "id": INT, "employee": _object({"nip": STR, "name": STR}), "title": STR,
         "since": {"type": "string", "format": "date"}, "age_days": INT,
     }),
@@ -204,7 +204,7 @@ SCHEMAS: dict[str, Any] = {
     }),
     "JpRecord": _object({
         "certificate_number": STR, "title": STR,
-        "source": {"enum": ["course", "outside_training"]}, "kind": STR,
+        "source": {"enum": ["course", "outside_training", "mentoring"]}, "kind": STR,
         "provider": _nullable(STR), "jp": INT,
         "started_on": {"type": "string", "format": "date"},
         "ended_on": {"type": "string", "format": "date"}, "siasn": _ref("SiasnState"),

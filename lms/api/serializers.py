@@ -150,11 +150,22 @@ def evidence_json(evidence: CompetencyEvidence) -> dict[str, Any]:
     }
 
 
+def ledger_source(entry: JpLedgerEntry) -> str:
+    """Where a ledger entry comes from: "outside_training", "mentoring" (a validated
+    mentoring or coaching programme: no course, no outside training) or "course"."""
+    if entry.external_training_id is not None:
+        return "outside_training"
+    from lms.mentoring.models import PROGRAMME_KINDS
+
+    return ("mentoring" if entry.course_id is None and entry.kind in PROGRAMME_KINDS
+            else "course")
+
+
 def jp_record_json(entry: JpLedgerEntry, siasn: SiasnRecord | None) -> dict[str, Any]:
     """One JP ledger entry of the year with its SIASN state."""
     return {
         "certificate_number": entry.certificate_number, "title": entry.title,
-        "source": "course" if entry.external_training_id is None else "outside_training",
+        "source": ledger_source(entry),
         "kind": entry.kind, "provider": entry.provider, "jp": entry.jp,
         "started_on": entry.started_on.isoformat(), "ended_on": entry.ended_on.isoformat(),
         "siasn": state_json(siasn),

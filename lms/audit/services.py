@@ -50,6 +50,8 @@ ACTIONS = (
     "aspiration.answered",     # a manager answered a proposed training need
     "plan.approved",           # a development plan was approved
     "plan.returned",           # a development plan was returned with a comment
+    "mentoring.created",       # a manager or admin paired a mentor with mentees
+    "mentoring.validated",     # a supervisor validated a mentee's part (JP and evidence)
 )
 
 PAGE_SIZE = 50

@@ -49,6 +49,8 @@ ACTION_LABELS = {
     "aspiration.answered": _l("Usulan kebutuhan pelatihan dijawab"),
     "plan.approved": _l("Rencana pengembangan disetujui"),
     "plan.returned": _l("Rencana pengembangan dikembalikan"),
+    "mentoring.created": _l("Program mentoring dibuat"),
+    "mentoring.validated": _l("Mentoring divalidasi"),
 }
 
 

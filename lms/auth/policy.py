@@ -87,3 +87,38 @@ def can_manage_employee(session, user: User, employee: User) -> bool:
     """Managers review employees of their subtree and admins everyone — never themselves."""
     return (employee.id != user.id and user.has_role("manager")
             and can_see_unit(session, user, employee.unit_id))
+
+
+def can_create_mentoring(user: User) -> bool:
+    """Managers (for their subtree) and admins pair mentors with mentees."""
+    return user.has_role("manager")
+
+
+def can_see_mentee(session, user: User, mentee) -> bool:
+    """A mentee's sessions and notes: the mentee, the programme's mentor, managers whose
+    subtree holds the mentee and admins — nobody else (not the other mentees)."""
+    return (user.id in (mentee.user_id, mentee.programme.mentor_id)
+            or can_see_unit(session, user, mentee.user.unit_id))
+
+
+def can_see_programme(session, user: User, programme) -> bool:
+    """A programme (its goals, mentor and period) is seen by whoever sees one of its mentees."""
+    return user.id == programme.mentor_id or any(
+        can_see_mentee(session, user, m) for m in programme.mentees)
+
+
+def can_log_mentoring_session(user: User, programme) -> bool:
+    """Only the programme's mentor logs its sessions."""
+    return user.id == programme.mentor_id
+
+
+def can_confirm_mentoring_session(user: User, mentee) -> bool:
+    """Only the mentee confirms their own sessions."""
+    return user.id == mentee.user_id
+
+
+def can_validate_mentee(session, user: User, mentee) -> bool:
+    """The mentee's supervisor (a manager of their subtree, or an admin) validates their
+    part — never the mentee, nor the programme's mentor."""
+    return (user.id != mentee.programme.mentor_id
+            and can_manage_employee(session, user, mentee.user))

@@ -1,13 +1,13 @@
 """The "Perlu tindakan" work queue: what waits for a manager (or, agency-wide, an admin) —
-evidence and outside training to validate, overdue mandatory training, and development plans
-submitted for approval — oldest first."""
+evidence and outside training to validate, overdue mandatory training, development plans
+submitted for approval and ended mentoring programmes to validate — oldest first."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, func, literal, select
+from sqlalchemy import and_, exists, func, literal, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
@@ -16,10 +16,11 @@ from lms.competency.models import Competency, CompetencyEvidence, ExternalTraini
 from lms.courses.models import Course, CourseVersion
 from lms.learning.models import Enrollment
 from lms.manager.queries import scope_units
+from lms.mentoring.models import MentoringMentee, MentoringProgramme, MentoringSession
 from lms.planning.models import CourseAssignment, DevelopmentPlan
 from lms.timeutil import local_date
 
-KINDS = ("evidence", "outside_training", "overdue_assignment", "development_plan")
+KINDS = ("evidence", "outside_training", "overdue_assignment", "development_plan", "mentoring")
 QUEUE_LIMIT = 300  # items listed per kind; the counts cover them all
 
 
@@ -38,6 +39,7 @@ class QueueItem:
     level: int | None = None  # evidence: the level it shows
     jp: int | None = None  # outside training: its JP
     year: int | None = None  # development plan: its year
+    programme_id: int | None = None  # mentoring: the programme (``id`` is the mentee's row)
 
 
 def _root(user: User) -> int | None:
@@ -83,6 +85,19 @@ def _submitted_plans(user: User, columns) -> Select:
         user, DevelopmentPlan.user_id, "queue_plan_scope")
 
 
+def _ended_mentoring(user: User, columns, today: date) -> Select:
+    """Mentees of ended programmes with confirmed sessions, not validated yet — never of a
+    programme the user mentors."""
+    confirmed = exists().where(MentoringSession.mentee_id == MentoringMentee.id,
+                               MentoringSession.confirmed_at.is_not(None))
+    return _scoped(select(*columns).select_from(MentoringMentee).join(
+        User, User.id == MentoringMentee.user_id).join(
+        MentoringProgramme, MentoringProgramme.id == MentoringMentee.programme_id).where(
+        MentoringMentee.validated_at.is_(None), MentoringProgramme.ends_on <= today,
+        MentoringProgramme.mentor_id != user.id, confirmed),
+        user, MentoringMentee.user_id, "queue_mentoring_scope")
+
+
 def queue_count_clause(user: User, today: date):
     """A scalar subquery counting the user's waiting items (0 for non-managers), so the
     navigation reads it in the same single query as the unread notifications."""
@@ -90,7 +105,8 @@ def queue_count_clause(user: User, today: date):
         return literal(0).label("queue")
     one = [func.count()]
     parts = [_pending_evidence(user, one), _pending_trainings(user, one),
-             _overdue(user, one, today), _submitted_plans(user, one)]
+             _overdue(user, one, today), _submitted_plans(user, one),
+             _ended_mentoring(user, one, today)]
     total = parts[0].scalar_subquery()
     for part in parts[1:]:
         total = total + part.scalar_subquery()
@@ -115,6 +131,7 @@ def count_stale_queue(session: Session, user: User, today: date, days: int) -> i
         _pending_trainings(user, one).where(ExternalTraining.recorded_at < moment),
         _overdue(user, one, cutoff),
         _submitted_plans(user, one).where(DevelopmentPlan.submitted_at < moment),
+        _ended_mentoring(user, one, today).where(MentoringProgramme.ends_on < cutoff),
     ]
     total = parts[0].scalar_subquery()
     for part in parts[1:]:
@@ -132,7 +149,7 @@ def _day(moment: datetime | date) -> date:
 
 def list_queue(session: Session, user: User, today: date,
                limit: int = QUEUE_LIMIT) -> list[QueueItem]:
-    """The oldest waiting items of each kind in the user's scope, merged oldest first (four
+    """The oldest waiting items of each kind in the user's scope, merged oldest first (five
     queries, whatever the number of items)."""
     title = CourseVersion.title
     current = and_(CourseVersion.course_id == CompetencyEvidence.course_id,
@@ -160,6 +177,12 @@ def list_queue(session: Session, user: User, today: date,
         _submitted_plans(user, [DevelopmentPlan.id, User.nip, User.name, DevelopmentPlan.year,
                                 DevelopmentPlan.submitted_at])
         .order_by(DevelopmentPlan.submitted_at, DevelopmentPlan.id).limit(limit))
+    mentoring = session.execute(
+        _ended_mentoring(user, [MentoringMentee.id, User.nip, User.name,
+                                MentoringProgramme.competency_code, Competency.name,
+                                MentoringProgramme.ends_on, MentoringProgramme.id], today)
+        .join(Competency, Competency.code == MentoringProgramme.competency_code)
+        .order_by(MentoringProgramme.ends_on, MentoringMentee.id).limit(limit))
     items = [QueueItem("evidence", id_, nip, name, course or "—", _day(at),
                        _age(_day(at), today), competency=f"{code} {competency}", level=level)
              for id_, nip, name, course, code, competency, level, at in evidence]
@@ -172,6 +195,10 @@ def list_queue(session: Session, user: User, today: date,
     items += [QueueItem("development_plan", id_, nip, name, str(year), _day(at),
                         _age(_day(at), today), year=year)
               for id_, nip, name, year, at in plans]
+    items += [QueueItem("mentoring", id_, nip, name, f"{code} {competency}", ended,
+                        _age(ended, today), competency=f"{code} {competency}",
+                        programme_id=programme_id)
+              for id_, nip, name, code, competency, ended, programme_id in mentoring]
     items.sort(key=lambda item: (item.since, KINDS.index(item.kind), item.id))
     return items[:limit]
 

@@ -16,13 +16,15 @@ LINKS = {
     "overdue": "learning.dashboard", "validated": "competency.profile",
     "rejected": "competency.profile", "queue_waiting": "manager.queue",
     "aspiration_answered": "planning.aspirations", "plan_approved": "planning.my_plan",
-    "plan_returned": "planning.my_plan",
+    "plan_returned": "planning.my_plan", "mentoring_started": "mentoring.index",
+    "mentoring_session": "mentoring.index", "mentoring_validated": "mentoring.index",
 }
 KINDS = tuple(LINKS)
 # The same pages by path, for e-mails: ``lms notify`` runs without the views (no url_for).
 PATHS = {"learning.dashboard": "/", "competency.profile": "/profil",
          "manager.queue": "/atasan/tindakan", "notifications.index": "/notifikasi",
-         "planning.aspirations": "/usulan", "planning.my_plan": "/rencana"}
+         "planning.aspirations": "/usulan", "planning.my_plan": "/rencana",
+         "mentoring.index": "/mentoring"}
 
 
 def _day(value: str | None) -> str:
@@ -73,7 +75,29 @@ def render(kind: str, params: dict[str, Any]) -> str:
         return _("Rencana pengembangan kompetensi %(year)s Anda dikembalikan oleh %(by)s. "
                  "Catatan: %(reason)s", year=params.get("year", ""), by=params.get("by", "—"),
                  reason=params.get("reason", ""))
+    if kind.startswith("mentoring_"):
+        return _mentoring(kind, params)
     return kind
+
+
+def _mentoring(kind: str, params: dict[str, Any]) -> str:
+    competency = params.get("competency", "")
+    if kind == "mentoring_started" and params.get("role") == "mentor":
+        return _("Anda menjadi mentor program %(competency)s, %(start)s – %(end)s. Catat setiap "
+                 "sesi di halaman Mentoring.", competency=competency,
+                 start=_day(params.get("starts_on")), end=_day(params.get("ends_on")))
+    if kind == "mentoring_started":
+        return _("Anda mengikuti program %(competency)s bersama mentor %(mentor)s, %(start)s – "
+                 "%(end)s.", competency=competency, mentor=params.get("mentor", "—"),
+                 start=_day(params.get("starts_on")), end=_day(params.get("ends_on")))
+    if kind == "mentoring_session":
+        return _("%(mentor)s mencatat sesi “%(topic)s” (%(day)s, %(minutes)s menit). Mohon "
+                 "konfirmasi bila sesuai.", mentor=params.get("mentor", "—"),
+                 topic=params.get("topic", ""), day=_day(params.get("held_on")),
+                 minutes=params.get("minutes", 0))
+    return _("Program %(competency)s Anda divalidasi oleh %(by)s: %(jp)s JP dan bukti level "
+             "%(level)s dicatat.", competency=competency, by=params.get("by", "—"),
+             jp=params.get("jp", 0), level=params.get("level", "—"))
 
 
 def _aspiration_answer(params: dict[str, Any]) -> str:
@@ -114,6 +138,12 @@ def subject(kind: str, params: dict[str, Any]) -> str:
         return _("Rencana pengembangan Anda disetujui")
     if kind == "plan_returned":
         return _("Rencana pengembangan Anda dikembalikan")
+    if kind == "mentoring_started":
+        return _("Program mentoring baru")
+    if kind == "mentoring_session":
+        return _("Sesi mentoring menunggu konfirmasi Anda")
+    if kind == "mentoring_validated":
+        return _("Program mentoring Anda divalidasi")
     return kind
 
 

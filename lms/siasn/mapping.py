@@ -66,9 +66,11 @@ def get_mapping(session: Session) -> dict[str, int | None]:
 
 
 def source_of(kind: str, external_training_id: int | None) -> str:
-    """The mapping source of a ledger entry: "course" for a course completion (the ledger's
-    other source), else the outside training's kind."""
-    return COURSE if external_training_id is None else kind
+    """The mapping source of a ledger entry: "course" for a course completion, else its kind
+    (an outside training's, or a validated mentoring or coaching programme's)."""
+    from lms.mentoring.models import PROGRAMME_KINDS
+
+    return kind if external_training_id is not None or kind in PROGRAMME_KINDS else COURSE
 
 
 def parse_code(raw: str | None) -> int | None:
