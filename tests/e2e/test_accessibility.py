@@ -33,6 +33,7 @@ LEARNER, MANAGER, TRAINER, ADMIN, SIGNER = (
 NEW_LEARNER = "199103052015031005"  # Andi: has not taken the quiz yet
 COURSE = "manajemen-waktu"
 QUIZ = f"/kursus/{COURSE}/kuis/kuis-prinsip-dan-prioritas"
+MENTORING = "the demo mentoring programme's page"  # resolved by _mentoring_page
 
 
 @pytest.fixture
@@ -170,7 +171,8 @@ def test_learner_pages(db, demo_site, browser):
     # Andi's seminar awaiting validation: its edit form with the certificate already sent.
     seminar = db.session.scalar(select(ExternalTraining.id).join(
         User, User.id == ExternalTraining.user_id).where(User.nip == NEW_LEARNER))
-    _check(browser, demo_site, [f"/profil/pelatihan-luar/{seminar}/ubah"], problems)
+    _check(browser, demo_site, [f"/profil/pelatihan-luar/{seminar}/ubah", "/mentoring",
+                                _mentoring_page(db)], problems)
     browser.get(demo_site + QUIZ)
     browser.find_element(By.XPATH, "//button[normalize-space()='Kirim jawaban']").click()
     _wait_for(browser, lambda b: b.find_elements(By.NAME, "confirm"))
@@ -184,10 +186,18 @@ def test_learner_pages(db, demo_site, browser):
     assert not problems, _report(problems)
 
 
-def test_manager_pages(demo_site, browser):
+def _mentoring_page(db) -> str:
+    """The demo mentoring programme's page (Siti mentors Andi)."""
+    from lms.mentoring.models import MentoringProgramme
+
+    return f"/mentoring/{db.session.scalar(select(MentoringProgramme.id))}"
+
+
+def test_manager_pages(db, demo_site, browser):
     _sign_in(browser, demo_site, MANAGER)
     problems: dict = {}
     _check(browser, demo_site, [
+        "/atasan/mentoring", "/atasan/mentoring/baru", _mentoring_page(db),
         "/atasan/", "/atasan/tindakan", "/atasan/kebutuhan", "/atasan/penugasan",
         "/atasan/penugasan/baru", f"/atasan/penugasan/kursus/layanan-publik-digital",
         f"/atasan/pegawai/{LEARNER}", "/atasan/usulan", "/atasan/rencana",
@@ -237,15 +247,18 @@ def test_admin_pages(demo_site, browser):
     (LEARNER, [f"/kursus/{COURSE}/materi/matriks-eisenhower", "/profil", "/rencana", "/usulan"]),
     (MANAGER, ["/atasan/usulan", "/atasan/rencana", "/atasan/rencana/rekap",
                f"/atasan/pegawai/{LEARNER}", f"/atasan/pegawai/{NEW_LEARNER}/rencana",
-               "/atasan/penugasan/baru"]),
+               "/atasan/penugasan/baru", "/atasan/mentoring", "/atasan/mentoring/baru",
+               MENTORING]),
+    (NEW_LEARNER, ["/mentoring", MENTORING]),
     (SIGNER, ["/tandatangan"]),
-], ids=["learner", "manager", "signer"])
-def test_wide_tables_scroll_by_keyboard_on_a_phone(demo_site, browser, nip, paths):
+], ids=["learner", "manager", "mentee", "signer"])
+def test_wide_tables_scroll_by_keyboard_on_a_phone(db, demo_site, browser, nip, paths):
     """At 360 px every table wider than the screen sits in a focusable, labelled region, and
     no page scrolls sideways (a wide table or a long option widens nothing around it)."""
     _sign_in(browser, demo_site, nip)
     _width(browser, 360)
     for path in paths:
+        path = _mentoring_page(db) if path == MENTORING else path
         browser.get(demo_site + path)
         wide = browser.execute_script(
             "return [...document.querySelectorAll('table')].filter(t => t.scrollWidth >"
