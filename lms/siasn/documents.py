@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from lms.certificates.services import Issuer, ensure_certificate, issue, pdf_bytes
 from lms.competency.models import ExternalTraining, JpLedgerEntry
 from lms.competency.uploads import CertificateStore
+from lms.mentoring.models import PROGRAMME_KINDS
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,8 @@ def certificate_document(session: Session, entry: JpLedgerEntry,
             return Document(path.read_bytes(), _file_name(entry))
         except OSError as exc:
             return Document(None, reason=f"the certificate scan cannot be read: {exc.strerror}")
+    if entry.course_id is None and entry.kind in PROGRAMME_KINDS:
+        return Document(None, reason=f"a validated {entry.kind} programme has no certificate")
     certificate = ensure_certificate(session, entry)
     if certificate is None:
         return Document(None, reason="the completed course is gone: no certificate")

@@ -147,3 +147,22 @@ def test_lists_show_each_person_their_programmes(app, db, org, programme, as_use
     assert re.search(r"1 sesi menunggu konfirmasi Anda", mentee_page)
     listing = as_user(org["manager_root"]).get("/atasan/mentoring").get_data(as_text=True)
     assert "M.05" in listing and "Citra" in listing
+
+
+def test_a_validated_programme_reaches_siasn_and_the_api_as_mentoring(app, db, org, programme,
+                                                                       clock):
+    from lms.api.serializers import ledger_source
+    from lms.mentoring.services import validate_mentee
+    from lms.siasn.documents import certificate_document
+    from lms.siasn.mapping import source_of
+
+    part = programme.mentees[0]
+    part.sessions[0].confirmed_at = datetime(2026, 6, 3, 5)
+    db.session.commit()
+    clock.set(datetime(2026, 7, 1, 3, 0))
+    entry = validate_mentee(db.session, part, org["manager_a"], 2, jp_minutes=45, max_jp=20)
+    db.session.commit()
+    assert ledger_source(entry) == "mentoring"
+    assert source_of(entry.kind, entry.external_training_id) == "mentoring"
+    document = certificate_document(db.session, entry, app.config)
+    assert document.reason == "a validated mentoring programme has no certificate"
