@@ -8,6 +8,7 @@ from functools import cache, lru_cache
 
 from flask import Flask, has_request_context, request
 from flask_babel import format_date, format_datetime, format_decimal, get_locale, gettext
+from flask_caching import Cache
 from markupsafe import Markup
 from flask_login import current_user
 from sqlalchemy import Select, literal, select
@@ -105,8 +106,20 @@ def scroll_tables(html: str) -> Markup:
     return _wrap_tables(str(html), str(get_locale()))
 
 
+def fragment_key(*parts: object) -> str:
+    """The key of a cached template fragment: every value the fragment's HTML depends on."""
+    return "\x1f".join(map(str, parts))
+
+
 def register_template_helpers(app: Flask) -> None:
-    """Add the filters (dates) and globals (role checks, locale) templates use."""
+    """Add the filters (dates) and globals (role checks, locale) templates use, and the
+    per-process cache of template fragments (``{% cache None, fragment_key(…) %}``, Flask-
+    Caching's Jinja extension): parts of a page that are the same for everyone with the same
+    key (the navigation for a set of roles, a lesson of a published version) are rendered
+    once per process. The key names everything the fragment shows, so nothing expires."""
+    Cache(app, config={"CACHE_TYPE": "SimpleCache", "CACHE_DEFAULT_TIMEOUT": 0,
+                       "CACHE_THRESHOLD": app.config["FRAGMENT_CACHE_ENTRIES"]})
+    app.jinja_env.globals["fragment_key"] = fragment_key
     app.jinja_env.filters["date"] = lambda d: format_date(d, "medium") if d else ""
     app.jinja_env.filters["datetime"] = (
         lambda d: format_datetime(d, "medium") if isinstance(d, datetime) else "")
