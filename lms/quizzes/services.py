@@ -11,6 +11,7 @@ from sqlalchemy import Integer, cast, func, null, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from lms.auth.models import User
 from lms.content import Quiz
@@ -197,8 +198,13 @@ def _insert_once(session: Session, values: dict[str, Any]) -> Attempt | None:
     release, so the attempt and its xAPI statement would be two commits (two journal syncs)."""
     dialect = session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    return session.scalars(insert(Attempt).values(**values).on_conflict_do_nothing()
-                           .returning(Attempt)).one_or_none()
+    attempt = session.scalars(insert(Attempt).values(**values).on_conflict_do_nothing()
+                              .returning(Attempt)).one_or_none()
+    if attempt is not None:
+        # SQLite's RETURNING gives a whole-number REAL back as an integer (before the column's
+        # affinity): keep the score as computed, so every reader sees 100.0, not 100.
+        set_committed_value(attempt, "score", values["score"])
+    return attempt
 
 
 def _xapi_result(score: float, passed: bool) -> dict[str, Any]:

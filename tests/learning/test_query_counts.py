@@ -128,3 +128,14 @@ def test_the_cache_is_bounded_by_the_size_of_what_it_holds(app, client, db, make
         assert client.get(f"/kursus/{slug}").status_code == 200
     assert len(cache._entries) == 1
     assert [entry.version.course.slug for entry in cache._entries.values()] == [slugs[-1]]
+
+
+def test_a_submitted_score_reads_as_the_stored_number(client, db, learner):
+    """SQLite's RETURNING answers a whole-number REAL as an integer: the attempt a submission
+    returns still carries the score as a float, as the API and the offline sync show it."""
+    slug, api = learner
+    quiz = client.get(f"/api/v1/quizzes/{slug}.kuis", headers=api).json
+    answer = client.post(f"/api/v1/quizzes/{quiz['id']}/attempts", headers=api,
+                         json={"answers": PASSING_ANSWERS})
+    assert answer.status_code == 201 and answer.json["score"] == 100.0
+    assert isinstance(answer.json["score"], float)
