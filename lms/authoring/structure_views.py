@@ -23,6 +23,7 @@ from lms.authoring.structure import (
     outline,
 )
 from lms.content import ContentError
+from lms.content.gift import GiftEncodingError, decode_gift
 from lms.extensions import db
 
 TRAINERS = ("trainer", "admin")
@@ -56,6 +57,19 @@ _GIFT_PROBLEMS = {
     "choice question without": lambda: _("Soal pilihan tanpa jawaban benar; soal dilewati."),
     "numerical answer": lambda: _("Jawaban numerik tidak dapat dibaca; soal dilewati."),
     "no question could be converted": lambda: _("Tidak ada soal yang dapat dikonversi."),
+    "image reference": lambda: _("Gambar dalam soal (<img>, @@PLUGINFILE@@ atau ![](…)) tidak "
+                                 "dapat diimpor; soal dilewati. Unggah gambarnya ke draf lalu "
+                                 "tambahkan soal itu di penyunting."),
+    "weights of a multiple-answer": lambda: _("Bobot pilihan pada soal jawaban ganda menjadi "
+                                              "penilaian sebagian (scoring: partial) untuk kuis "
+                                              "ini: setiap pilihan bernilai sama, bukan menurut "
+                                              "bobot Moodle."),
+    "short answers with weight 0": lambda: _("Jawaban isian singkat berbobot 0% (mis. =%0%*) "
+                                             "tidak pernah benar dan tidak diikutkan."),
+    "numerical answers with weight 0": lambda: _("Jawaban numerik berbobot 0% tidak pernah "
+                                                 "benar dan tidak diikutkan."),
+    "short answers with the * wildcard": lambda: _("Isian singkat dengan karakter pengganti * "
+                                                   "tidak didukung; soal dilewati."),
 }
 
 
@@ -188,7 +202,17 @@ def gift_import(slug: str):
             form.upload.errors = [_("Berkas GIFT lebih dari 1 MB.")]
             return render_template("authoring/gift.html", draft=found, form=form,
                                    problems=[]), 422
-        text = data.decode("utf-8-sig", errors="replace")
+        try:
+            text, encoding = decode_gift(data)
+        except GiftEncodingError:
+            form.upload.errors = [_("Berkas GIFT tidak dapat dibaca sebagai teks (UTF-8 atau "
+                                    "Windows-1252). Simpan ulang sebagai teks UTF-8, lalu "
+                                    "unggah lagi.")]
+            return render_template("authoring/gift.html", draft=found, form=form,
+                                   problems=[]), 422
+        if encoding == "cp1252":
+            flash(_("Berkas GIFT bukan UTF-8; dibaca sebagai Windows-1252 dan dikonversi. "
+                    "Periksa huruf beraksen dan tanda kutip di kuis baru."), "info")
     if not text.strip():
         form.text.errors = [_("Tempelkan teks GIFT atau pilih berkasnya.")]
         return render_template("authoring/gift.html", draft=found, form=form, problems=[]), 422

@@ -146,6 +146,8 @@ def _quiz_file(quiz: Quiz, relink: Relink) -> bytes:
 def _question_text(question: Question) -> str:
     heading, _, extra = question.prompt_md.partition("\n\n")
     attributes = f"#{question.id}" + (f" points={question.points}" if question.points != 1 else "")
+    if question.kind == "single" and sum(o.correct for o in question.options) > 1:
+        attributes += " single"
     blocks = [f"## {heading} {{{attributes}}}"]
     if extra:
         blocks.append(extra)

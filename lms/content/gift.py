@@ -1,10 +1,20 @@
-"""Moodle GIFT questions → a quiz file in our format (no Flask, no database).
+"""Moodle GIFT questions → a quiz file in our format (no Flask, no database), with Moodle's
+meaning (its GIFT documentation and ``question/format/gift/examples.txt``).
 
-Supported: multiple choice (``=right ~wrong``), multiple answers with weights (``~%50%a``,
-positive weights are correct), true/false (``{T}``/``{F}``), short answer (``{=a =b}``) and
-numerical (``{#2.5:0.1}``, ``{#1..3}``); general feedback (``####``) becomes the explanation.
-Everything else (matching, essay, missing word, per-answer feedback, partial credit,
-categories…) is reported as a ContentError with its line, never silently dropped."""
+- Multiple choice (``{=right ~wrong}``). Several ``=`` answers mixed with ``~`` stay one
+  question where any one ``=`` answer is right (Moodle makes it single-answer): the question
+  gets the ``{single}`` attribute. A ``%0%`` answer is never right.
+- Multiple answers (only ``~``, weights ``~%50%a ~%-100%b``): positive weights are right; the
+  quiz scores them ``partial``, Moodle's per-option weights becoming equal shares (a note).
+- True/false (``{T}``/``{F}``), short answer (``{=a =b}``, ``=%0%…`` answers dropped, weights
+  under 100 noted), numerical (``{#2.5:0.1}``, ``{#1..3}``, ``{#=1822:0 =%50%1822:2}``).
+- General feedback (``####``) becomes the explanation; ``//`` comments, ``::names::`` and the
+  format tags ``[plain]``/``[markdown]``/``[html]``/``[moodle]`` are dropped; a multi-line prompt
+  keeps its lines.
+
+Everything else (matching, essay, missing word, descriptions, images, per-answer feedback,
+partial credit, categories…) is reported as a ContentError with its line, never silently
+dropped or imported with another meaning."""
 
 from __future__ import annotations
 
@@ -15,9 +25,11 @@ from .export import _scalar
 from .model import ContentError
 
 _ESCAPES = {"\\~": "\x01", "\\=": "\x02", "\\#": "\x03", "\\{": "\x04", "\\}": "\x05",
-            "\\:": "\x06", "\\n": "\n"}
+            "\\:": "\x06"}  # "\\n" (a line break in the text) is kept until the end
 _RESTORE = {"\x01": "~", "\x02": "=", "\x03": "#", "\x04": "{", "\x05": "}", "\x06": ":"}
 _WEIGHT = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
+_FORMAT = re.compile(r"^\s*\[(html|moodle|plain|markdown)\]", re.I)
+_IMAGE = re.compile(r"<img\b|@@PLUGINFILE@@|!\[[^\]\n]*\]\(", re.I)
 _NUMBER = r"-?\d+(?:[.,]\d+)?"
 
 
@@ -27,6 +39,35 @@ class GiftQuestion:
 
     line: int
     lines: list[str] = field(default_factory=list)
+    attributes: str = ""
+    partial: bool = False  # a multiple-answer question Moodle scores by weights
+
+
+class _Reporter:
+    """Reports a question's problems at its line; ``once`` gives a note once per question
+    (the same note for several answers)."""
+
+    def __init__(self, problems: list[ContentError], file: str, line: int):
+        self.problems, self.file, self.line = problems, file, line
+        self.seen: set[str] = set()
+
+    def __call__(self, message: str) -> None:
+        self.problems.append(ContentError(self.file, self.line, message))
+
+    def once(self, message: str) -> None:
+        if message not in self.seen:
+            self.seen.add(message)
+            self(message)
+
+
+@dataclass
+class _Block:
+    line: int
+    text: str
+    numbers: list[int]  # the file line of each line of ``text``
+
+    def line_at(self, offset: int) -> int:
+        return self.numbers[self.text.count("\n", 0, offset)]
 
 
 def _protect(text: str) -> str:
@@ -41,27 +82,40 @@ def _restore(text: str) -> str:
     return text
 
 
-def _blocks(text: str) -> list[tuple[int, str]]:
-    """Questions as (first line, text), split on blank lines; ``//`` comments removed."""
-    blocks: list[tuple[int, str]] = []
+def _strip_format(text: str) -> tuple[str, str]:
+    """``[markdown]text`` → ("markdown", "text"); Moodle's default format is "moodle"."""
+    match = _FORMAT.match(text)
+    if not match:
+        return "moodle", text
+    return match.group(1).lower(), text[match.end():]
+
+
+def _inline(text: str) -> str:
+    """An answer or feedback text on one line, format tag removed, escapes restored."""
+    return _restore(" ".join(_strip_format(text)[1].replace("\\n", " ").split()))
+
+
+def _blocks(text: str) -> list[_Block]:
+    """Questions split on blank lines; ``//`` comments removed."""
+    blocks: list[_Block] = []
     current: list[str] = []
-    start = 0
+    numbers: list[int] = []
     depth = 0
-    for number, raw in enumerate(text.replace("\r\n", "\n").split("\n"), start=1):
+    for number, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"),
+                                 start=1):
         line = _protect(raw)
         if line.lstrip().startswith("//"):
             continue
         if not line.strip() and depth == 0:
             if current:
-                blocks.append((start, "\n".join(current)))
-                current = []
+                blocks.append(_Block(numbers[0], "\n".join(current), numbers))
+                current, numbers = [], []
             continue
-        if not current:
-            start = number
         current.append(line)
+        numbers.append(number)
         depth += line.count("{") - line.count("}")
     if current:
-        blocks.append((start, "\n".join(current)))
+        blocks.append(_Block(numbers[0], "\n".join(current), numbers))
     return blocks
 
 
@@ -72,8 +126,8 @@ def gift_to_quiz(
     feature that could not be converted, with its line."""
     problems: list[ContentError] = []
     questions: list[GiftQuestion] = []
-    for line, block in _blocks(text):
-        question = _question(block, line, file, problems)
+    for block in _blocks(text):
+        question = _question(block, file, problems)
         if question is not None:
             questions.append(question)
     if not questions:
@@ -81,116 +135,192 @@ def gift_to_quiz(
     body = []
     for n, question in enumerate(questions, start=1):
         heading = question.lines[0]
-        body.append(f"## {heading} {{#{slug}-q{n}}}")
+        body.append(f"## {heading} {{#{slug}-q{n}{question.attributes}}}")
         body.extend(question.lines[1:])
         body.append("")
-    quiz = f"---\ntitle: {_scalar(title)}\nid: {slug}\n---\n\n" + "\n".join(body).rstrip() + "\n"
+    front = f"title: {_scalar(title)}\nid: {slug}\n"
+    if any(q.partial for q in questions):
+        front += "scoring: partial\n"
+    quiz = f"---\n{front}---\n\n" + "\n".join(body).rstrip() + "\n"
     return quiz, problems
 
 
-def _question(
-    block: str, line: int, file: str, problems: list[ContentError]
-) -> GiftQuestion | None:
-    def report(message: str) -> None:
-        problems.append(ContentError(file, line, message))
-
-    if block.lstrip().startswith("$CATEGORY"):
+def _question(block: _Block, file: str, problems: list[ContentError]) -> GiftQuestion | None:
+    line = block.line
+    report = _Reporter(problems, file, line)
+    text = block.text
+    if text.lstrip().startswith("$CATEGORY"):
         report("categories ($CATEGORY) are not supported; the line was ignored")
         return None
-    title_match = re.match(r"^\s*::(.*?)::", block, re.S)
-    if title_match:
-        block = block[title_match.end():]
-    block = re.sub(r"^\s*\[(html|moodle|plain|markdown)\]", "", block)
-    opening, closing = block.find("{"), block.rfind("}")
+    image = _IMAGE.search(text)
+    if image:
+        problems.append(ContentError(file, block.line_at(image.start()),
+                                     f"image reference cannot be imported: {image.group(0)}"))
+        return None
+    title_match = re.match(r"^\s*::(.*?)::", text, re.S)
+    start = title_match.end() if title_match else 0
+    text_format, rest = _strip_format(text[start:])
+    start = len(text) - len(rest)
+    opening, closing = text.find("{", start), text.rfind("}")
     if opening < 0 or closing < opening:
         report("description or question without answers ({…}) is not supported")
         return None
-    prompt = _restore(" ".join(block[:opening].split()))
-    answers = block[opening + 1:closing]
-    after = " ".join(block[closing + 1:].split())
+    after = " ".join(text[closing + 1:].split())
     if after:
         report("missing-word questions (text after the answers) are not supported")
         return None
+    prompt = _prompt_lines(text[start:opening], text_format)
     if not prompt:
         report("question has no text")
         return None
+    answers = text[opening + 1:closing]
     feedback = ""
     if "####" in answers:
         answers, feedback = answers.split("####", 1)
-        feedback = _restore(" ".join(feedback.split()))
-    result = _answers(answers.strip(), report)
-    if result is None:
+        feedback = _inline(feedback)
+    question = _answers(answers.strip(), report)
+    if question is None:
         return None
-    lines = [prompt, *result]
+    question.line = line
+    question.lines = [prompt[0], *prompt[1:], *question.lines]
     if feedback:
-        lines += ["", f"> {feedback}"]
-    return GiftQuestion(line, lines)
+        question.lines += ["", f"> {feedback}"]
+    return question
 
 
-def _answers(answers: str, report) -> list[str] | None:
+def _prompt_lines(text: str, text_format: str) -> list[str]:
+    """The prompt: its first line is the heading, later lines keep their breaks (Markdown
+    hard breaks, except in Markdown and HTML where line breaks mean nothing)."""
+    lines = [_restore(" ".join(raw.split()))
+             for raw in text.replace("\\n", "\n").split("\n")]
+    lines = [entry for entry in lines if entry]
+    if len(lines) <= 1:
+        return lines
+    rest = [_literal_start(entry) for entry in lines[1:]]
+    if text_format not in ("markdown", "html"):
+        rest = [entry + "  " for entry in rest[:-1]] + rest[-1:]
+    return [lines[0], "", *rest]
+
+
+def _literal_start(text: str) -> str:
+    """A prompt line that would read as an answer, option, explanation or heading is kept as
+    text."""
+    if text.startswith("="):
+        return " " + text
+    if re.match(r"[-*+>#]", text):
+        return "\\" + text
+    return text
+
+
+def _answers(answers: str, report: _Reporter) -> GiftQuestion | None:
     if not answers:
         report("essay questions ({}) are not supported")
         return None
     if re.match(r"^(T|TRUE|F|FALSE)\s*(#|$)", answers, re.I):
         value, _, rest = answers.partition("#")
-        if rest:
+        if rest.strip():
             report("feedback per answer is not supported and was left out")
         true = value.strip().upper() in ("T", "TRUE")
-        return ["", f"- [{'x' if true else ' '}] Benar", f"- [{' ' if true else 'x'}] Salah"]
+        return GiftQuestion(0, ["", f"- [{'x' if true else ' '}] Benar",
+                                f"- [{' ' if true else 'x'}] Salah"])
     if answers.startswith("#"):
         return _numerical(answers[1:], report)
     if "->" in answers:
         report("matching questions are not supported")
         return None
     parts = re.findall(r"([=~])([^=~]*)", answers)
-    if not parts:
+    if not parts or answers[0] not in "=~":
         report("answers could not be read")
         return None
-    if any("#" in text for _mark, text in parts):
-        report("feedback per answer is not supported and was left out")
-    options = []
-    # With an "=" answer the question is single choice, and a "~%50%" weight is partial
-    # credit for a wrong option; without one, every positive weight marks a right option.
-    single = any(mark == "=" for mark, _text in parts)
-    for mark, text in parts:
-        text = text.split("#", 1)[0]
-        weight_match = _WEIGHT.match(text.strip())
+    entries = []
+    for mark, raw in parts:
+        raw = raw.strip()
+        weight_match = _WEIGHT.match(raw)
         weight = float(weight_match.group(1)) if weight_match else None
-        if weight_match:
-            text = text.strip()[weight_match.end():]
+        raw = raw[weight_match.end():] if weight_match else raw
+        text, has_feedback, _feedback = raw.partition("#")
+        if has_feedback and _feedback.strip():
+            report.once("feedback per answer is not supported and was left out")
+        entries.append((mark, weight, _inline(text)))
+    if any(not text for _m, _w, text in entries):
+        report("answers could not be read")
+        return None
+    if all(mark == "=" for mark, _w, _t in entries):
+        return _short(entries, report)
+    return _choice(entries, report)
+
+
+def _choice(entries: list[tuple[str, float | None, str]], report: _Reporter) -> GiftQuestion | None:
+    # Moodle: with an "=" answer the question is single-answer; every answer at 100% is right
+    # (any one of them), a "%0%" one never. Without "=", every positive weight is a right
+    # option of a multiple-answer question.
+    single = any(mark == "=" for mark, _w, _t in entries)
+    options = []
+    for mark, weight, text in entries:
         if single:
-            correct = mark == "="
-            if mark == "~" and weight is not None and weight > 0:
-                report("partial credit for a wrong option is not supported; only the = answer "
-                       "counts as right")
+            fraction = weight if weight is not None else (100.0 if mark == "=" else 0.0)
+            correct = fraction >= 100
+            if 0 < fraction < 100:
+                report.once("partial credit for a wrong option is not supported; only "
+                            "the = answers count as right")
         else:
             correct = weight is not None and weight > 0
-        options.append((mark, correct, _restore(" ".join(text.split())), weight))
-    if all(mark == "=" for mark, *_rest in options):
-        if any(weight is not None and weight != 100 for *_r, weight in options):
-            report("partial credit for short answers is not supported; every answer given "
-                   "counts as fully right")
-        return ["", *(f"= {text}" for _m, _c, text, _w in options)]
-    if not any(correct for _m, correct, *_r in options):
+        options.append((correct, text))
+    right = sum(correct for correct, _t in options)
+    if not right:
         report("choice question without a right answer")
         return None
-    return ["", *(f"- [{'x' if correct else ' '}] {text}" for _m, correct, text, _w in options)]
+    lines = ["", *(f"- [{'x' if correct else ' '}] {text}" for correct, text in options)]
+    question = GiftQuestion(0, lines)
+    if single and right > 1:
+        question.attributes = " single"
+    elif not single and right > 1:
+        question.partial = True
+        report("weights of a multiple-answer question become partial scoring "
+               "(scoring: partial): each option counts an equal share")
+    return question
 
 
-def _numerical(answers: str, report) -> list[str] | None:
+def _short(entries: list[tuple[str, float | None, str]], report: _Reporter) -> GiftQuestion | None:
+    accepted = []
+    for _mark, weight, text in entries:
+        if weight is not None and weight <= 0:
+            report.once("short answers with weight 0% (such as =%0%*) are never right "
+                        "and were left out")
+            continue
+        if weight is not None and weight < 100:
+            report.once("partial credit for short answers is not supported; every "
+                        "answer given counts as fully right")
+        if "*" in text:
+            report("short answers with the * wildcard are not supported")
+            return None
+        accepted.append(text)
+    if not accepted:
+        report("choice question without a right answer")
+        return None
+    return GiftQuestion(0, ["", *(f"= {text}" for text in accepted)])
+
+
+def _numerical(answers: str, report: _Reporter) -> GiftQuestion | None:
     entries = [a.strip() for a in re.split(r"(?=\s*=)", answers) if a.strip()] or [answers]
     lines = []
     for entry in entries:
         entry = entry.lstrip("=").strip()
         if "#" in entry:
-            report("feedback per answer is not supported and was left out")
-            entry = entry.split("#", 1)[0].strip()
+            entry, _, feedback = entry.partition("#")
+            entry = entry.strip()
+            if feedback.strip():
+                report.once("feedback per answer is not supported and was left out")
         weight = _WEIGHT.match(entry)
         if weight:
-            if float(weight.group(1)) != 100:
-                report("partial credit for numerical answers is not supported; the answer "
-                       "counts as fully right")
             entry = entry[weight.end():].strip()
+            if float(weight.group(1)) <= 0:
+                report.once("numerical answers with weight 0% are never right and "
+                            "were left out")
+                continue
+            if float(weight.group(1)) < 100:
+                report.once("partial credit for numerical answers is not supported; "
+                            "the answer counts as fully right")
         tolerance = re.fullmatch(rf"({_NUMBER})(?::({_NUMBER}))?", entry)
         span = re.fullmatch(rf"({_NUMBER})\.\.({_NUMBER})", entry)
         if tolerance:
@@ -203,8 +333,37 @@ def _numerical(answers: str, report) -> list[str] | None:
         else:
             report(f"numerical answer '{_restore(entry)}' could not be read")
             return None
-    return ["", *lines]
+    if not lines:
+        report("choice question without a right answer")
+        return None
+    return GiftQuestion(0, ["", *lines])
 
 
 def _plain(number: float) -> str:
     return f"{number:g}"
+
+
+class GiftEncodingError(ValueError):
+    """An uploaded GIFT file that is neither UTF-8 nor plausibly Windows-1252."""
+
+
+def decode_gift(data: bytes) -> tuple[str, str]:
+    """The text of an uploaded GIFT file and the encoding it was read in: UTF-8 (with or
+    without BOM), UTF-16 with a BOM (Notepad's "Unicode"), else Windows-1252 (what Word and
+    Notepad save on an Indonesian or English Windows) when the bytes read as text there."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise GiftEncodingError("utf-16") from exc
+    try:
+        text, encoding = data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        try:
+            text, encoding = data.decode("cp1252"), "cp1252"
+        except UnicodeDecodeError as exc:  # bytes Windows-1252 leaves undefined
+            raise GiftEncodingError("cp1252") from exc
+    # Control characters other than tab and line ends mean a binary file (a .docx, a PDF…).
+    if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text):
+        raise GiftEncodingError("binary")
+    return text, encoding

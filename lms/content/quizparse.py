@@ -145,7 +145,7 @@ def _build_question(
         errors.append(ContentError(file, line, message))
 
     count = len(errors)
-    question_id, explicit, points = _read_attributes(draft, default_id, error)
+    question_id, explicit, points, single = _read_attributes(draft, default_id, error)
     if not draft.heading:
         error(draft.line, "question heading has no text")
     if draft.options and draft.answers:
@@ -155,6 +155,8 @@ def _build_question(
         error(draft.line, "question has no answers: add '- [ ]'/'- [x]' options or '= ' lines")
     elif draft.options and not any(correct for _, correct, _ in draft.options):
         error(draft.line, "single choice with no [x]: mark the correct option")
+    if single and not draft.options:
+        error(draft.line, "'single' applies to a question with options (- [ ]/- [x])")
     for line, _, text in draft.options:
         if not text:
             error(line, "option has no text")
@@ -179,7 +181,8 @@ def _build_question(
     return Question(
         id=question_id,
         id_explicit=explicit,
-        kind="short" if answers else "single" if correct_count == 1 else "multiple",
+        # {single}: choose one option; any option marked [x] is right (Moodle's several "=").
+        kind="short" if answers else "single" if single or correct_count == 1 else "multiple",
         prompt_md=prompt_md,
         prompt_html=render_block(prompt_md) if extra else render_line(prompt_md),
         points=points,
@@ -193,8 +196,8 @@ def _build_question(
 
 def _read_attributes(
     draft: _Draft, default_id: str, error: Callable[[int, str], None]
-) -> tuple[str, bool, int]:
-    question_id, explicit, points = default_id, False, 1
+) -> tuple[str, bool, int, bool]:
+    question_id, explicit, points, single = default_id, False, 1, False
     for token in draft.attributes.split():
         if token.startswith("#"):
             if ID_PATTERN.match(token[1:]):
@@ -207,9 +210,12 @@ def _read_attributes(
                 points = int(value)
             else:
                 error(draft.line, f"points must be a whole number of at least 1: {token}")
+        elif token == "single":
+            single = True
         else:
-            error(draft.line, f"unknown question attribute '{token}' (use {{#id points=N}})")
-    return question_id, explicit, points
+            error(draft.line,
+                  f"unknown question attribute '{token}' (use {{#id points=N single}})")
+    return question_id, explicit, points, single
 
 
 def _to_float(text: str) -> float:

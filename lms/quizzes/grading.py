@@ -41,7 +41,8 @@ def earned_fraction(question: Question, answer: Any, *, partial: bool) -> float:
     chosen = {answer} if isinstance(answer, str) else set(answer or [])
     correct = {o.id for o in question.options if o.correct}
     if question.kind == "single":
-        return 1.0 if chosen == correct else 0.0
+        # One option chosen, and it is a right one ({single} may mark several right).
+        return 1.0 if len(chosen) == 1 and chosen <= correct else 0.0
     if not partial:
         return 1.0 if chosen == correct else 0.0
     right = sum((o.id in chosen) == o.correct for o in question.options)

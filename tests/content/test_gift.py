@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 import pytest
 
 from lms.content import load_package_files
-from lms.content.gift import gift_to_quiz
+from lms.content.gift import GiftEncodingError, decode_gift, gift_to_quiz
 
 
 def _quiz(gift: str):
@@ -32,11 +33,12 @@ def test_multiple_choice_with_one_right_answer():
         ("Jakarta", True), ("Bandung", False), ("Surabaya", False)]
 
 
-def test_multiple_answers_with_weights_positive_are_right():
+def test_multiple_answers_with_weights_positive_are_right_and_scored_partially():
     quiz, problems, _text = _quiz("Pilih bilangan prima. {~%50%2 ~%50%3 ~%-100%4}")
-    assert problems == []
+    assert [p.message.split(":")[0] for p in problems] == [
+        "weights of a multiple-answer question become partial scoring (scoring"]
     question = quiz.questions[0]
-    assert question.kind == "multiple"
+    assert question.kind == "multiple" and quiz.scoring == "partial"
     assert [o.correct for o in question.options] == [True, True, False]
 
 
@@ -84,7 +86,8 @@ def test_escaped_characters_and_multiline_text():
         tentang 1 \\= 1? {=Benar \\{ya\\} ~Salah}
         """)
     assert problems == []
-    assert quiz.questions[0].prompt_md == "Mana yang benar tentang 1 = 1?"
+    # The first line is the heading; later lines keep their breaks.
+    assert quiz.questions[0].prompt_md == "Mana yang benar\n\ntentang 1 = 1?"
     assert quiz.questions[0].options[0].text_md == "Benar {ya}"
 
 
@@ -119,3 +122,111 @@ def test_converted_questions_report_what_they_leave_out(gift, message):
 def test_nothing_convertible_is_an_error():
     _text, problems = gift_to_quiz("// only a comment\n", title="K", slug="k")
     assert [p.message for p in problems] == ["no question could be converted"]
+
+
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "gift" / "moodle-like-examples.txt"
+
+
+def _line(text: str, needle: str) -> int:
+    return next(n for n, line in enumerate(text.split("\n"), start=1) if needle in line)
+
+
+def test_moodle_like_examples_import_with_moodles_meaning():
+    gift = FIXTURE.read_text(encoding="utf-8")
+    quiz, problems, text = _quiz(gift)
+    questions = {q.prompt_md.split("\n")[0]: q for q in quiz.questions}
+
+    def options(prompt):
+        return [(o.text_md, o.correct) for o in questions[prompt].options]
+
+    assert options("Satu JP sama dengan 45 menit.") == [("Benar", True), ("Salah", False)]
+    assert options("Rapat dinas boleh dimulai terlambat.") == [("Benar", False), ("Salah", True)]
+    assert questions["Rapat dinas boleh dimulai terlambat."].explanation_md == (
+        "Lihat kode etik ASN.")
+    pelangi = "Warna apa yang ada di antara jingga dan hijau pada pelangi?"
+    assert options(pelangi) == [("kuning", True), ("merah", False), ("biru", False)]
+    # Numerical: a tolerance, a range by its ends, and several answers.
+    ranges = [q for q in quiz.questions if q.prompt_md.startswith("Sebutkan bilangan")]
+    assert [(a.number, a.tolerance) for q in ranges for a in q.answers] == [(3, 2), (3, 2)]
+    assert [(a.number, a.tolerance) for a in
+            questions["Tahun berapa Sumpah Pemuda diikrarkan?"].answers] == [(1928, 0), (1928, 2)]
+    # Short answer: the %0% catch-all is dropped, never a right answer.
+    presiden = questions["Siapa presiden pertama Republik Indonesia?"]
+    assert presiden.kind == "short"
+    assert [a.text for a in presiden.answers] == ["Soekarno", "Ir. Soekarno", "Sukarno"]
+    # Several "=" with "~": one to choose, either "=" answer is right; %0% is wrong.
+    genap = questions["Manakah bilangan genap?"]
+    assert genap.kind == "single"
+    assert options("Manakah bilangan genap?") == [
+        ("3", False), ("2", True), ("4", True), ("5", False)]
+    assert "{#kuis-gift-q7 single}" in text
+    # Weights of a multiple-answer question (thirds, a penalty): partial scoring.
+    primer = questions["Pilih tiga warna primer."]
+    assert primer.kind == "multiple" and quiz.scoring == "partial"
+    assert [o.correct for o in primer.options] == [True, True, True, False]
+    assert options("Kota mana ibu kota Provinsi Jawa Barat?") == [
+        ("Bandung", True), ("Bogor", False), ("Surabaya", False)]
+    # Format tags are removed from the prompt, the answers and the feedback.
+    asn = questions["Apa kepanjangan **ASN**?"]
+    assert [o.text_md for o in asn.options] == ["Aparatur Sipil Negara",
+                                                "Anggota Serikat Nasional"]
+    assert asn.explanation_md == "ASN adalah *Aparatur Sipil Negara*."
+    assert "[plain]" not in text and "[html]" not in text and "[markdown]" not in text
+    # Escaped control characters are plain text.
+    escaped = questions["Manakah yang benar tentang 2 = 2 dan {kurung}?"]
+    assert [o.text_md for o in escaped.options] == ["sama: ya ~ tentu", "tidak # bukan"]
+    # A prompt on several lines keeps its lines.
+    pasal = questions["Baca ketentuan berikut."]
+    assert pasal.prompt_html == ("<p>Baca ketentuan berikut.</p>\n<p>Pasal 1: ASN wajib netral.<br>\n"
+                                 "Pasal 2: ASN melayani publik.<br>\nMana yang diatur?</p>")
+    assert len(quiz.questions) == 13
+
+    # What cannot be imported is refused (or noted) with its line.
+    notes = {(p.line, p.message.split(" ")[0]) for p in problems}
+    assert (_line(gift, "::RUMPANG::"), "missing-word") in notes
+    assert (_line(gift, "::JODOH::"), "matching") in notes
+    assert (_line(gift, "::ESAI::"), "essay") in notes
+    assert (_line(gift, "Bagian berikut membahas"), "description") in notes
+    assert (_line(gift, "::ISI1::"), "short") in notes  # the %0% answer left out
+    assert (_line(gift, "::ISI1::"), "partial") in notes  # %50% counted as right
+    assert (_line(gift, "::NUM3::"), "partial") in notes
+    assert (_line(gift, "::PGK::"), "weights") in notes
+    assert (_line(gift, "::PGS::"), "partial") in notes
+    assert (_line(gift, "::PG1::"), "feedback") in notes
+
+
+@pytest.mark.parametrize("gift, line, needle", [
+    ('Lihat gambar.\n<img src="@@PLUGINFILE@@/peta.png"> Pulau apa? {=Jawa ~Bali}', 5, "<img"),
+    ("Lihat ![peta](peta.png) di atas.\nPulau apa? {=Jawa ~Bali}", 4, "!["),
+    ("Pulau apa?\n{=Jawa ~[html]<p>@@PLUGINFILE@@/bali.png</p>}", 5, "@@PLUGINFILE@@"),
+])
+def test_an_image_that_cannot_be_imported_is_reported_with_its_line(gift, line, needle):
+    text, problems = gift_to_quiz(f"Soal pertama? {{T}}\n\n// gambar\n{gift}\n",
+                                  title="K", slug="k")
+    assert [(p.line, p.message.startswith("image reference")) for p in problems] == [
+        (line, True)]
+    assert needle in problems[0].message and "Pulau apa" not in text
+
+
+def test_a_prompt_line_that_looks_like_an_answer_stays_text():
+    quiz, problems, _text = _quiz("Hitung:\n= 2 + 2\n- satu\n# judul\n{=4 ~5}")
+    assert problems == []
+    assert [o.text_md for o in quiz.questions[0].options] == ["4", "5"]
+    assert "= 2 + 2" in quiz.questions[0].prompt_html
+    assert "<li>" not in quiz.questions[0].prompt_html
+
+
+@pytest.mark.parametrize("data, encoding, expected", [
+    ("Café? {T}".encode(), "utf-8", "Café? {T}"),
+    (b"\xef\xbb\xbf" + "Café? {T}".encode(), "utf-8", "Café? {T}"),
+    ("“Café”? {T}".encode("cp1252"), "cp1252", "“Café”? {T}"),
+    ("Café? {T}".encode("utf-16"), "utf-16", "Café? {T}"),
+])
+def test_gift_files_are_decoded(data, encoding, expected):
+    assert decode_gift(data) == (expected, encoding)
+
+
+@pytest.mark.parametrize("data", [b"PK\x03\x04\x14\x00\x06\x00", b"\x81\x8d bad", b"\x00\x01"])
+def test_binary_or_undefined_bytes_are_refused(data):
+    with pytest.raises(GiftEncodingError):
+        decode_gift(data)
