@@ -134,7 +134,8 @@ def gift_to_quiz(
         problems.append(ContentError(file, 1, "no question could be converted"))
     body = []
     for n, question in enumerate(questions, start=1):
-        heading = question.lines[0]
+        # A heading ending in "}" would read as an attribute block: the brace as an entity.
+        heading = re.sub(r"\}$", "&#125;", question.lines[0])
         body.append(f"## {heading} {{#{slug}-q{n}{question.attributes}}}")
         body.extend(question.lines[1:])
         body.append("")

@@ -208,6 +208,13 @@ def test_an_image_that_cannot_be_imported_is_reported_with_its_line(gift, line, 
     assert needle in problems[0].message and "Pulau apa" not in text
 
 
+def test_a_prompt_ending_in_a_brace_is_not_read_as_attributes():
+    quiz, problems, _text = _quiz("Tulis himpunan \\{1, 2\\} {=ya ~tidak}")
+    assert problems == []
+    assert quiz.questions[0].prompt_html == "Tulis himpunan {1, 2}"
+    assert quiz.questions[0].id == "kuis-gift-q1"
+
+
 def test_a_prompt_line_that_looks_like_an_answer_stays_text():
     quiz, problems, _text = _quiz("Hitung:\n= 2 + 2\n- satu\n# judul\n{=4 ~5}")
     assert problems == []
