@@ -279,11 +279,11 @@ def import_employees(file: str, dry_run: bool) -> None:
     """Create or update employees and units from a CSV file (all or nothing)."""
     from lms.audit.services import record_audit
     from lms.extensions import db
-    from lms.org.employees import EmployeeImportError, import_employees_csv
+    from lms.org.employees import EmployeeImportError, import_employees_file
 
     try:
-        with open(file, encoding="utf-8-sig", newline="") as fh:
-            summary = import_employees_csv(db.session, fh)
+        with open(file, "rb") as fh:
+            summary = import_employees_file(db.session, fh.read())
     except EmployeeImportError as exc:
         db.session.rollback()
         _fail(exc.problems)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import re
 from typing import TextIO
 
@@ -14,6 +15,7 @@ from lms.auth.models import EMPLOYEE_TYPES, User
 from lms.auth.nip import NipInvalid, normalise_nip
 from lms.auth.roles import RoleError, check_roles, split_roles
 from lms.auth.services import set_roles
+from lms.csvfile import CsvFileError, csv_reader, decode_csv, looks_rounded
 from lms.org.models import Position, Unit
 
 COLUMNS = ["nip", "name", "employee_type", "unit_code", "unit_name", "parent_unit_code", "role",
@@ -70,11 +72,43 @@ def _row_roles(data: dict[str, str], errors: list[str]) -> frozenset[str] | None
     return held[0]
 
 
+def _rounded_nip(raw: str) -> str | None:
+    """Why a NIP cell is a number a spreadsheet rounded (None when it is not): Excel and Calc
+    keep 15 significant digits, so an 18-digit NIP comes back as ``1.98509E+17`` or with its
+    last three digits ``000`` (no NIP has the sequence number 000)."""
+    digits = re.sub(r"[\s.]", "", raw)
+    if looks_rounded(raw) or (len(digits) == 18 and digits.isdigit() and digits.endswith("000")):
+        return (f"NIP {raw.strip()} was rounded by a spreadsheet (it keeps 15 digits): format "
+                f"the NIP column as Text and export the file again")
+    return None
+
+
+def import_employees_file(session: Session, data: bytes, *, via: str = "cli") -> str:
+    """``import_employees_csv`` of a file's bytes as a spreadsheet saved them (UTF-8 with or
+    without BOM, UTF-16 or Windows-1252; comma, semicolon or tab); an unreadable file is one
+    clear problem line."""
+    try:
+        text = decode_csv(data)
+    except CsvFileError as exc:
+        raise EmployeeImportError([str(exc)]) from None
+    return import_employees_csv(session, io.StringIO(text, newline=""), via=via)
+
+
 def import_employees_csv(session: Session, stream: TextIO, *, via: str = "cli") -> str:
     """Create or update employees (by NIP) and units (by code); flushes, does not commit.
-    Each change of an employee's roles is put in the audit trail (old → new set)."""
-    reader = csv.DictReader(stream)
-    missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
+    Each change of an employee's roles is put in the audit trail (old → new set). The
+    separator (comma, semicolon or tab) is read from the header line."""
+    reader = csv_reader(stream.read(), [*COLUMNS, *ALIASES])
+    try:
+        return _import(session, reader, via)
+    except csv.Error as exc:  # e.g. a quote never closed
+        raise EmployeeImportError([f"line {reader.line_num}: the file is not valid CSV "
+                                   f"({exc})"]) from None
+
+
+def _import(session: Session, reader: csv.DictReader, via: str) -> str:
+    reader.fieldnames = [(name or "").strip() for name in (reader.fieldnames or [])]
+    missing = [c for c in REQUIRED if c not in reader.fieldnames]
     if missing:
         raise EmployeeImportError([f"line 1: missing column(s): {', '.join(missing)}"])
     units = {u.code: u for u in session.scalars(select(Unit))}
@@ -97,8 +131,13 @@ def import_employees_csv(session: Session, stream: TextIO, *, via: str = "cli") 
         if employee_type not in EMPLOYEE_TYPES:
             errors.append("employee_type must be PNS or PPPK")
         roles = _row_roles(data, errors)
+        rounded = _rounded_nip(data["nip"])
         try:
-            nip = normalise_nip(data["nip"], employee_type) if data["nip"] else ""
+            if rounded:
+                errors.append(rounded)
+                nip = ""
+            else:
+                nip = normalise_nip(data["nip"], employee_type) if data["nip"] else ""
         except NipInvalid as exc:
             errors.append(str(exc))
             nip = ""
@@ -116,7 +155,10 @@ def import_employees_csv(session: Session, stream: TextIO, *, via: str = "cli") 
         if golongan and not valid_golongan(golongan, employee_type):
             errors.append(f"golongan {golongan} is not valid for {employee_type}")
         supervisor = "".join(ch for ch in data["supervisor_nip"] if ch.isdigit())
-        if data["supervisor_nip"] and supervisor == nip:
+        if data["supervisor_nip"] and _rounded_nip(data["supervisor_nip"]):
+            errors.append("supervisor_" + str(_rounded_nip(data["supervisor_nip"])))
+            supervisor = ""
+        if data["supervisor_nip"] and supervisor and supervisor == nip:
             errors.append("an employee cannot be their own supervisor")
         try:
             emails[nip] = normalise_email(data["email"])
