@@ -36,7 +36,8 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         if request.path.startswith("/api/"):
-            return api_error(exc.code or 500, exc.description or exc.name)
+            body, status = api_error(exc.code or 500, exc.description or exc.name)
+            return _with_allow(body, exc), status
         messages = {
             400: _("Permintaan tidak valid."),
             403: _("Anda tidak punya akses ke halaman ini."),
@@ -44,7 +45,16 @@ def register_error_handlers(app: Flask) -> None:
             413: _("Berkas terlalu besar."),
         }
         message = messages.get(exc.code or 500, exc.name)
-        return render_template("errors/error.html", code=exc.code, message=message), exc.code
+        page = app.make_response(render_template("errors/error.html", code=exc.code,
+                                                 message=message))
+        return _with_allow(page, exc), exc.code
+
+    def _with_allow(response, exc: HTTPException):
+        """A 405 names the methods the URL accepts (``Allow``), as HTTP requires."""
+        methods = getattr(exc, "valid_methods", None)
+        if methods:
+            response.headers["Allow"] = ", ".join(methods)
+        return response
 
     @app.errorhandler(DBAPIError)
     @app.errorhandler(OSError)

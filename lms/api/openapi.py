@@ -6,6 +6,7 @@ from copy import deepcopy
 from typing import Any
 
 from lms.auth.models import ROLES
+from lms.timeutil import local_date, utcnow
 
 STR = {"type": "string"}
 INT = {"type": "integer"}
@@ -320,14 +321,19 @@ PATHS: dict[str, Any] = {
                     "an admin everyone. Out of scope answers 404.")},
     "/units/{code}/report": {"get": _operation(
         "JP attainment of a unit and the units below it",
-        {"description": "The report", "content": {
-            "application/json": {"schema": _ref("UnitReport")},
-            "text/csv": {"schema": {"type": "string"},
-                         "example": "nip,name,unit,courses_completed,jp,jp_target,met,overdue"}}},
-        errors=(400, 403, 404), params=("code", "year", "format"),
+        _json(_ref("UnitReport"), "The report"), errors=(400, 403, 404), params=("code", "year"),
         description="Managers and admins only (403 otherwise); a unit outside the caller's "
-                    "subtree answers 404. CSV cells that would start a formula get a leading "
-                    "apostrophe.")},
+                    "subtree answers 404. The same rows as CSV: GET /units/{code}/report.csv.")},
+    "/units/{code}/report.csv": {"get": _operation(
+        "The employees of the unit report as CSV",
+        {"description": "One line per employee under a header of the JSON keys; NIPs as bare "
+                        "digits; a cell that would start a spreadsheet formula gets a leading "
+                        "apostrophe",
+         "content": {"text/csv": {"schema": {"type": "string"}, "example":
+                                  "nip,name,unit,courses_completed,jp,jp_target,met,overdue"}}},
+        errors=(400, 403, 404), params=("code", "year"),
+        description="Managers and admins only (403 otherwise); a unit outside the caller's "
+                    "subtree answers 404.")},
     "/units/{code}/needs": {"get": _operation(
         "Training needs: competencies by total gap in a unit subtree, and the courses that "
         "close them", _json(_ref("UnitNeeds"), "The needs, largest gap first"),
@@ -386,9 +392,36 @@ PATHS: dict[str, Any] = {
          "content": {"application/vc+jwt": {"schema": {"type": "string"}}}},
         errors=(404,), params=("certificate_code",))},
     "/openapi.json": {"get": {
-        "summary": "This document", "security": [],
+        "summary": "This document", "security": [], "operationId": "get_openapi",
         "responses": {"200": _json({"type": "object"}, "OpenAPI 3.1 document")}}},
 }
+
+# The name a generated client gives each operation (its function or method).
+OPERATION_IDS = {
+    ("/me", "get"): "get_me",
+    ("/courses", "get"): "list_courses",
+    ("/courses/{slug}", "get"): "get_course",
+    ("/courses/{slug}/enrol", "post"): "enrol",
+    ("/lessons/{id}", "get"): "get_lesson",
+    ("/lessons/{id}/complete", "post"): "complete_lesson",
+    ("/quizzes/{id}", "get"): "get_quiz",
+    ("/quizzes/{id}/start", "post"): "start_quiz",
+    ("/quizzes/{id}/attempts", "post"): "submit_attempt",
+    ("/me/progress", "get"): "get_my_progress",
+    ("/employees/{nip}/profile", "get"): "get_employee_profile",
+    ("/units/{code}/report", "get"): "get_unit_report",
+    ("/units/{code}/report.csv", "get"): "get_unit_report_csv",
+    ("/units/{code}/needs", "get"): "get_unit_needs",
+    ("/me/queue", "get"): "get_my_queue",
+    ("/me/notifications", "get"): "list_notifications",
+    ("/me/notifications/{notification_id}/read", "post"): "mark_notification_read",
+    ("/me/offline-actions", "post"): "send_offline_actions",
+    ("/me/certificates", "get"): "list_my_certificates",
+    ("/me/certificates/{code}/pdf", "get"): "get_certificate_pdf",
+    ("/me/certificates/{code}/credential", "get"): "get_certificate_credential",
+}
+for (_route, _method), _name in OPERATION_IDS.items():
+    PATHS[_route][_method]["operationId"] = _name
 
 # Any write may meet a full disk or a read-only database: 503 `read_only`, nothing saved.
 for _path in PATHS.values():
@@ -406,8 +439,6 @@ _PARAMETERS = {
     "year": {"name": "year", "in": "query", "required": False,
              "schema": {"type": "integer", "minimum": 2000},
              "description": "calendar year (default: this year)"},
-    "format": {"name": "format", "in": "query", "required": False,
-               "schema": {"enum": ["json", "csv"], "default": "json"}},
     "certificate_code": {"name": "code", "in": "path", "required": True, "schema": STR,
                          "description": "a certificate's verification code"},
     "notification_id": {"name": "notification_id", "in": "path", "required": True, "schema": INT},
@@ -417,8 +448,9 @@ _PARAMETERS = {
 
 
 def openapi_document() -> dict[str, Any]:
-    """The whole OpenAPI 3.1 document (a fresh copy, safe to modify)."""
-    return deepcopy({
+    """The whole OpenAPI 3.1 document (a fresh copy, safe to modify). ``year`` has the bounds
+    the server enforces: 2000 to next year in the agency's time zone."""
+    document = deepcopy({
         "openapi": "3.1.0",
         "info": {"title": "Kelas ASN API", "version": "1",
                  "description": "JSON API for HR systems and integrations. Errors are "
@@ -435,3 +467,6 @@ def openapi_document() -> dict[str, Any]:
                           for code, text in _ERRORS.items()},
         },
     })
+    document["components"]["parameters"]["year"]["schema"]["maximum"] = (
+        local_date(utcnow()).year + 1)
+    return document

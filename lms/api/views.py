@@ -342,11 +342,24 @@ def _unit_in_scope(code: str) -> Unit:
 @token_required
 @require_api_role("manager", "admin")
 def report(code: str):
-    """JP attainment of the unit's and its sub-units' employees; ``?format=csv`` for CSV."""
-    year = _year()
+    """JP attainment of the unit's and its sub-units' employees (``?format=csv``, the older
+    spelling of ``report.csv``, still answers CSV)."""
     fmt = request.args.get("format", "json")
     if fmt not in ("json", "csv"):
         raise ApiProblem(400, "format must be json or csv", "invalid_format")
+    return _report(code, fmt)
+
+
+@bp.get("/units/<code>/report.csv")
+@token_required
+@require_api_role("manager", "admin")
+def unit_report_csv(code: str):
+    """The unit report's employees as CSV (its own operation: one media type per answer)."""
+    return _report(code, "csv")
+
+
+def _report(code: str, fmt: str):
+    year = _year()
     unit = _unit_in_scope(code)
     config = current_app.config
     targets = {"PNS": config["JP_TARGET_PNS"], "PPPK": config["JP_TARGET_PPPK"]}
