@@ -193,6 +193,13 @@ class FrameworkImportForm(FlaskForm):
     dry_run = BooleanField(_l("Periksa saja, jangan simpan"))
 
 
+class EmployeeImportForm(FlaskForm):
+    """An employee CSV file to import, or only to check."""
+
+    file = FileField(_l("Berkas CSV pegawai"), validators=[FileRequired()])
+    dry_run = BooleanField(_l("Periksa saja, jangan simpan"), default=True)
+
+
 def problem_text(problem: Problem) -> str:
     """A service's problem in the reader's language, with its CSV line when it has one."""
     text = gettext(problem.message, **problem.params)

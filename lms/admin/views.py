@@ -6,7 +6,8 @@ from __future__ import annotations
 from flask import render_template
 
 from lms.admin import bp
-from lms.admin import framework_views, positions, sign_ins, units, users  # noqa: F401  (routes)
+from lms.admin import (employee_import, framework_views, positions, sign_ins,  # noqa: F401
+                       units, users)  # (their routes)
 from lms.admin.services import get_counts
 from lms.auth.policy import require_role
 from lms.extensions import db

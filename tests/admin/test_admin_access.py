@@ -19,6 +19,8 @@ def _routes(org):
         ("admin.employee_create", "post", "/admin/pegawai/baru",
          {"nip": "198503122010011001", "name": "Ani", "employee_type": "PNS", "roles": "learner",
           "unit": str(unit), "active": "y"}, 302),
+        ("admin.employee_import_form", "get", "/admin/pegawai/impor", None, 200),
+        ("admin.employee_import", "post", "/admin/pegawai/impor", {"file": None}, 422),
         ("admin.employee_edit", "get", f"/admin/pegawai/{nip}", None, 200),
         ("admin.employee_update", "post", f"/admin/pegawai/{nip}",
          {"nip": nip, "name": "Budi", "employee_type": "PNS", "roles": "learner",
