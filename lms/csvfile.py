@@ -20,26 +20,32 @@ class CsvFileError(ValueError):
     """The file cannot be read as CSV; the message is one line saying why and what to do."""
 
 
+def decode_text(data: bytes) -> tuple[str, str]:
+    """The text of an uploaded file and the encoding it was read in: UTF-16 with a BOM
+    (Excel's "Unicode text", Notepad's "Unicode"), else UTF-8 (a BOM dropped), else
+    Windows-1252 (what Excel, Word and Notepad save on an Indonesian Windows). Raises
+    UnicodeDecodeError when it is none of them."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16"), "utf-16"
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        return data.decode("cp1252"), "cp1252"
+
+
 def decode_csv(data: bytes) -> str:
-    """The text of a CSV file. UTF-8 is tried first (a BOM is dropped), then Windows-1252,
-    which is what Excel writes for "CSV (Comma delimited)" on Windows."""
+    """The text of a CSV file (``decode_text``), or one line saying why it cannot be read."""
     if data.startswith(b"PK\x03\x04"):
         raise CsvFileError("this is an XLSX workbook, not CSV: in the spreadsheet use "
                            "Save As → CSV UTF-8")
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            raise CsvFileError("the file starts like UTF-16 but is not valid UTF-16") from None
-    if b"\x00" in data:
+    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    if b"\x00" in data and not utf16:
         raise CsvFileError("the file is not text (it contains NUL bytes): save it as CSV UTF-8")
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
+        return decode_text(data)[0]
     except UnicodeDecodeError as exc:
+        if utf16:
+            raise CsvFileError("the file starts like UTF-16 but is not valid UTF-16") from None
         raise CsvFileError(f"the file is neither UTF-8 nor Windows-1252 text (byte "
                            f"0x{data[exc.start]:02x} at offset {exc.start}): save it as "
                            f"CSV UTF-8") from None

@@ -21,6 +21,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from lms.csvfile import decode_text
+
 from .export import _scalar
 from .model import ContentError
 
@@ -349,22 +351,14 @@ class GiftEncodingError(ValueError):
 
 
 def decode_gift(data: bytes) -> tuple[str, str]:
-    """The text of an uploaded GIFT file and the encoding it was read in: UTF-8 (with or
-    without BOM), UTF-16 with a BOM (Notepad's "Unicode"), else Windows-1252 (what Word and
-    Notepad save on an Indonesian or English Windows) when the bytes read as text there."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError as exc:
-            raise GiftEncodingError("utf-16") from exc
+    """The text of an uploaded GIFT file and the encoding it was read in (UTF-8, UTF-16 with a
+    BOM, else Windows-1252: ``lms.csvfile.decode_text``); GiftEncodingError for bytes that are
+    none of them, or for a binary file (a .docx, a PDF…)."""
     try:
-        text, encoding = data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        try:
-            text, encoding = data.decode("cp1252"), "cp1252"
-        except UnicodeDecodeError as exc:  # bytes Windows-1252 leaves undefined
-            raise GiftEncodingError("cp1252") from exc
-    # Control characters other than tab and line ends mean a binary file (a .docx, a PDF…).
+        text, encoding = decode_text(data)
+    except UnicodeDecodeError as exc:
+        raise GiftEncodingError(str(exc)) from exc
+    # Control characters other than tab and line ends mean a binary file.
     if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text):
         raise GiftEncodingError("binary")
     return text, encoding
