@@ -24,6 +24,16 @@ def test_check_accepts_the_starter_courses(runner):
     assert result.exit_code == 0, result.output
 
 
+def test_check_works_before_the_database_exists(tmp_path):
+    from lms import create_app
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'new.db'}",
+                      "SECRET_KEY": "x"})
+    result = app.test_cli_runner().invoke(args=["lms", "check", *STARTERS])
+    assert result.exit_code == 0, result.output
+    assert "3 package(s) valid" in result.stdout and "lms init-db" in result.stderr
+
+
 def test_check_reports_file_and_line(runner, tmp_path):
     folder = write_course(tmp_path, "rusak")
     quiz = folder / "01-dasar" / "03-kuis.quiz.md"
