@@ -9,15 +9,15 @@ from datetime import date
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from lms.auth.models import User
-from lms.auth.policy import can_manage_employee, can_see_employee, can_see_unit, require_role
+from lms.auth.policy import can_manage_employee, can_see_employee, require_role
 from lms.competency.external import list_competencies
 from lms.competency.services import get_jp, jp_target
 from lms.courses.services import list_published
 from lms.extensions import db
+from lms.manager.scope import employee_in_scope
 from lms.planning import bp
 from lms.planning.forms import (PLAN_STATUS_LABELS, PlanItemForm, ReturnPlanForm,
                                 SuggestionsForm, competency_choices, plan_kind_labels)
@@ -38,15 +38,6 @@ def plan_year() -> int:
     this_year = _today().year
     year = request.args.get("tahun", this_year, type=int)
     return year if 2000 <= year <= this_year + 1 else this_year
-
-
-def employee_in_scope(nip: str) -> User:
-    """The employee with this NIP (spaces and dots allowed) when in the caller's scope."""
-    digits = "".join(ch for ch in nip if ch.isdigit())
-    employee = db.session.scalar(select(User).where(User.nip == digits)) if digits else None
-    if employee is None or not can_see_unit(db.session, current_user, employee.unit_id):
-        abort(404)
-    return employee
 
 
 def _plan_url(plan: DevelopmentPlan) -> str:
