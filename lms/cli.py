@@ -57,9 +57,13 @@ def init_db() -> None:
 @lms_group.command("check")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 def check(paths: tuple[str, ...]) -> None:
-    """Validate course packages; prints file:line: message per error."""
+    """Validate course packages; prints file:line: message per error, and per warning about
+    syntax shown as plain text (warnings alone do not fail), in the default locale."""
+    from flask_babel import force_locale, gettext
+
     from lms.competency.models import Competency
     from lms.content import check_package
+    from lms.content.lint import package_warnings
     from lms.extensions import db
 
     if db.inspect(db.engine).has_table(Competency.__tablename__):
@@ -68,11 +72,18 @@ def check(paths: tuple[str, ...]) -> None:
         known = None
         click.echo("No database yet (run `lms init-db`): competency codes are not compared "
                    "with the framework.", err=True)
-    problems = [f"{_join(path, e.file)}:{e.line}: {e.message}"
-                for path in paths for e in check_package(path, known_competencies=known)]
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        problems = [f"{_join(path, e.file)}:{e.line}: {e.translated(gettext)}"
+                    for path in paths for e in check_package(path, known_competencies=known)]
+        warnings = [f"{_join(path, w.file)}:{w.line}: "
+                    + gettext("peringatan: %(message)s", message=w.translated(gettext))
+                    for path in paths for w in package_warnings(path)]
+    for line in warnings:
+        click.echo(line, err=True)
     if problems:
         _fail(problems)
-    click.echo(f"{len(paths)} package(s) valid")
+    click.echo(f"{len(paths)} package(s) valid"
+               + (f", {len(warnings)} warning(s)" if warnings else ""))
 
 
 def _join(package: str, file: str) -> str:
@@ -83,6 +94,8 @@ def _join(package: str, file: str) -> str:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 def import_(paths: tuple[str, ...]) -> None:
     """Validate all packages, then import or publish a new version of each (all or nothing)."""
+    from flask_babel import force_locale, gettext
+
     from lms.content import PackageInvalid
     from lms.courses.importer import import_packages
     from lms.extensions import db
@@ -91,7 +104,8 @@ def import_(paths: tuple[str, ...]) -> None:
         results = import_packages(db.session, list(paths))
     except PackageInvalid as exc:
         db.session.rollback()
-        _fail([str(e) for e in exc.errors])
+        with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+            _fail([e.located(gettext) for e in exc.errors])
     db.session.commit()
     for result in results:
         click.echo(f"{result.slug}: {result.status} (version {result.version})")

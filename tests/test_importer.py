@@ -55,7 +55,7 @@ def test_parallel_import_is_still_all_or_nothing(db, tmp_path):
     (bad / "course.md").write_text("---\ntitle: Tanpa JP\nsummary: x\n---\n")
     with pytest.raises(PackageInvalid) as raised:
         import_packages(db.session, [*good, bad], processes=2)
-    assert [str(e) for e in raised.value.errors] == [f"{bad}/course.md:1: 'jp' is required"]
+    assert [str(e) for e in raised.value.errors] == [f"{bad}/course.md:1: 'jp' wajib diisi"]
     assert db.session.scalar(select(Course)) is None
     results = import_packages(db.session, good, processes=2)
     assert [(r.slug, r.status) for r in results] == [(f"baik-{n}", "created") for n in range(4)]

@@ -19,7 +19,7 @@ from lms.content import (
 )
 from lms.content.assets import asset_content_type
 from lms.content.export import _scalar
-from lms.content.frontmatter import SLUG_PATTERN
+from lms.content.frontmatter import SLUG_PATTERN, slug_from_title
 from lms.courses.importer import (
     ImportResult,
     current_version,
@@ -93,7 +93,11 @@ def start_draft(session: Session, user: User, course: Course,
 
 
 def new_course_draft(session: Session, user: User, slug: str, title: str) -> CourseDraft:
-    """A draft for a new course: a course.md, one module and one lesson to start from."""
+    """A draft for a new course: a course.md, one module and one lesson to start from.
+    Without a slug, one is proposed from the title."""
+    if not slug:
+        slug = slug_from_title(title, lambda s: bool(
+            session.scalar(select(Course.id).where(Course.slug == s)) or get_draft(session, s)))
     if not SLUG_PATTERN.match(slug) or len(slug) > 100:
         raise DraftError("slug")
     if session.scalar(select(Course.id).where(Course.slug == slug)) or get_draft(session, slug):

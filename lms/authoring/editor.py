@@ -28,8 +28,11 @@ from lms.authoring.forms import (
     ModuleForm,
     MoveForm,
 )
-from lms.authoring.structure import get_draft_asset, outline
+from lms.authoring.structure import file_titles, get_draft_asset, outline
+from lms.competency.external import list_competencies
 from lms.content import PackageInvalid
+from lms.content.lint import markdown_warnings
+from lms.courses.content_text import content_problem
 from lms.courses.serving import asset_response
 from lms.extensions import db
 
@@ -43,7 +46,7 @@ def draft(slug: str):
     found = editable_draft(slug)
     return render_template(
         "authoring/draft.html", draft=found, modules=outline(found),
-        errors=[str(e) for e in check_draft(db.session, found)],
+        errors=[content_problem(e) for e in check_draft(db.session, found)],
         action_form=ActionForm(), module_form=ModuleForm(), item_form=ItemForm(),
         move_form=MoveForm(), delete_form=DeleteForm(), asset_form=AssetForm(),
     )
@@ -66,7 +69,7 @@ def edit_file(slug: str, path: str):
         abort(400)
     text = (form.body.data or "") if form.raw.data == "1" else compose_file(
         kind, {k: getattr(form, f"f_{k}").data or "" for k in FIELDS[kind]},
-        form.extra.data or "", form.body.data or "")
+        form.extra.data or "", form.body.data or "", _posted_competencies())
     if path not in found.files:  # moved or deleted by someone else meanwhile
         message = _("Berkas ini sudah dipindah atau dihapus oleh %(name)s setelah Anda "
                     "membukanya. Perubahan Anda belum disimpan; salin teks Anda, lalu buka "
@@ -92,6 +95,22 @@ def edit_file(slug: str, path: str):
     return redirect(url_for("authoring.edit_file", slug=slug, path=path))
 
 
+def _posted_competencies() -> list[tuple[str, int]] | None:
+    """The competency rows of course.md's form (a row without a code is left out); None when
+    the form had none (they stay in the YAML box)."""
+    if request.form.get("competency_rows") != "1":
+        return None
+    codes = request.form.getlist("competency_code")
+    levels = request.form.getlist("competency_level")
+    pairs = []
+    for code, level in zip(codes, levels, strict=False):
+        if code.strip() and level in {"1", "2", "3", "4", "5"}:
+            pairs.append((code.strip(), int(level)))
+        elif code.strip():
+            abort(400)
+    return pairs
+
+
 def _fill_form(form: FileForm, parts, revision: int) -> None:
     form.revision.data = str(revision)
     form.raw.data = "1" if parts.raw else ""
@@ -102,9 +121,15 @@ def _fill_form(form: FileForm, parts, revision: int) -> None:
 
 
 def _context(found, path: str, form: FileForm, text: str, field_errors: dict, **extra) -> dict:
-    return dict(draft=found, path=path, kind=file_kind(path), form=form,
-                fields=FIELDS[file_kind(path)], field_errors=field_errors, rendered=None,
-                conflict=None, other_errors=[], preview=False, saved=None) | extra
+    kind = file_kind(path)
+    competencies = split_file(path, text).competencies if form.raw.data != "1" else None
+    return dict(draft=found, path=path, kind=kind, form=form, fields=FIELDS[kind],
+                field_errors=field_errors, rendered=None, conflict=None, other_errors=[],
+                preview=False, saved=None, titles=file_titles(found, path),
+                warnings=[content_problem(w) for w in markdown_warnings(path, text)],
+                competencies=competencies,
+                framework=list_competencies(db.session) if competencies is not None else [],
+                ) | extra
 
 
 def _editor(found, path: str, form: FileForm, text: str, preview: bool = False,
@@ -120,9 +145,9 @@ def _editor(found, path: str, form: FileForm, text: str, preview: bool = False,
         except PackageInvalid:
             rendered = None
     context = _context(
-        found, path, form, text, errors_by_field(path, text, errors), rendered=rendered,
-        conflict=conflict, other_errors=[str(e) for e in errors if e.file != path],
-        preview=preview, saved=saved,
+        found, path, form, text, errors_by_field(path, text, errors, content_problem),
+        rendered=rendered, conflict=conflict, preview=preview, saved=saved,
+        other_errors=[content_problem(e) for e in errors if e.file != path],
     )
     if request.headers.get("X-Preview") == "1":
         return render_template("authoring/_live.html", **context)

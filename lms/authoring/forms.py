@@ -22,8 +22,8 @@ class ActionForm(FlaskForm):
 class NewCourseForm(FlaskForm):
     """A new course: its slug (folder name) and title."""
 
-    slug = StringField(_l("Slug (huruf kecil, angka, tanda -)"),
-                       validators=[DataRequired(), Length(max=100)])
+    slug = StringField(_l("Slug (huruf kecil, angka, tanda -; kosongkan agar dibuat dari judul)"),
+                       validators=[Optional(), Length(max=100)])
     title = StringField(_l("Judul"), validators=[DataRequired(), Length(max=200)])
 
 
@@ -42,7 +42,8 @@ class OwnerForm(FlaskForm):
 class ModuleForm(FlaskForm):
     """A new module."""
 
-    slug = StringField(_l("Slug modul"), validators=[DataRequired(), Length(max=80)])
+    slug = StringField(_l("Slug modul (boleh kosong: dibuat dari judul)"),
+                       validators=[Optional(), Length(max=80)])
     title = StringField(_l("Judul modul"), validators=[DataRequired(), Length(max=200)])
 
 
@@ -51,7 +52,8 @@ class ItemForm(FlaskForm):
 
     folder = HiddenField(validators=[DataRequired()])
     kind = SelectField(_l("Jenis"), choices=[C("lesson", _l("Materi")), C("quiz", _l("Kuis"))])
-    slug = StringField(_l("Slug"), validators=[DataRequired(), Length(max=80)])
+    slug = StringField(_l("Slug (boleh kosong: dibuat dari judul)"),
+                       validators=[Optional(), Length(max=80)])
     title = StringField(_l("Judul"), validators=[DataRequired(), Length(max=200)])
 
 
@@ -121,7 +123,8 @@ class GiftForm(FlaskForm):
     """GIFT questions (pasted or uploaded) to turn into a quiz of a draft module."""
 
     folder = SelectField(_l("Modul"), validators=[DataRequired()])
-    slug = StringField(_l("Slug kuis"), validators=[DataRequired(), Length(max=80)])
+    slug = StringField(_l("Slug kuis (boleh kosong: dibuat dari judul)"),
+                       validators=[Optional(), Length(max=80)])
     title = StringField(_l("Judul kuis"), validators=[DataRequired(), Length(max=200)])
     text = TextAreaField(_l("Teks GIFT"), validators=[Optional(), Length(max=200_000)])
     upload = FileField(_l("atau berkas .gift/.txt"))

@@ -16,6 +16,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.auth.models import User
+from lms.content.frontmatter import split_front_matter
 from lms.extensions import db
 from lms.timeutil import utcnow
 
@@ -61,6 +62,17 @@ class CourseDraft(db.Model):
     updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])
 
     __mapper_args__ = {"version_id_col": lock}
+
+    @property
+    def title(self) -> str:
+        """The course title in the draft's course.md, else the slug."""
+        return self.file_title("course.md") or self.slug
+
+    def file_title(self, path: str) -> str:
+        """The ``title`` in a file's front matter ("" when it has none)."""
+        text = (self.files or {}).get(path)
+        title = split_front_matter(text, path, []).data.get("title") if text else None
+        return title.strip() if isinstance(title, str) else ""
 
 
 class DraftAsset(db.Model):

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from lms.auth.models import User
 from lms.authoring.models import CourseDraft, CourseOwner
-from lms.content import ContentError, PackageInvalid, package_files
+from lms.content import N_, ContentError, PackageInvalid, package_files
 from lms.content.archive import read_zip_bytes
 from lms.courses.importer import (
     ImportResult,
@@ -107,7 +107,7 @@ def upload_package(session: Session, user: User, filename: str, data: bytes) -> 
     """Create or update a course from an uploaded ``.zip``: validated whole first, all or
     nothing, like ``lms import``. The uploader becomes an owner of a new course."""
     if not filename.lower().endswith(".zip"):
-        raise PackageInvalid([ContentError(filename, 1, "not a .zip file")])
+        raise PackageInvalid([ContentError(filename, 1, N_("bukan berkas .zip"))])
     slug, files, errors = read_zip_bytes(filename, data)
     if errors:
         raise PackageInvalid(errors)

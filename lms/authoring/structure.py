@@ -14,7 +14,7 @@ from lms.authoring.models import CourseDraft, DraftAsset
 from lms.content import ContentError
 from lms.content.assets import asset_problem
 from lms.content.export import _relink
-from lms.content.frontmatter import SLUG_PATTERN, split_front_matter
+from lms.content.frontmatter import SLUG_PATTERN, slug_from_title, split_front_matter
 from lms.content.gift import gift_to_quiz
 
 ASSET_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
@@ -59,6 +59,27 @@ def outline(draft: CourseDraft) -> list[DraftModule]:
     return [modules[k] for k in sorted(modules)]
 
 
+@dataclass(frozen=True)
+class FileTitles:
+    """Whose file it is, by title: the course, the module (None for course.md) and the lesson
+    or quiz (None for course.md and module.md)."""
+
+    course: str
+    module: str | None = None
+    item: str | None = None
+
+
+def file_titles(draft: CourseDraft, path: str) -> FileTitles:
+    """The titles a draft file's page is headed with (the path is only a detail)."""
+    if "/" not in path:
+        return FileTitles(draft.title)
+    folder, name = path.split("/", 1)
+    module = draft.file_title(f"{folder}/module.md") or folder
+    if name == "module.md":
+        return FileTitles(draft.title, module)
+    return FileTitles(draft.title, module, draft.file_title(path) or name)
+
+
 def _front_matter(text: str) -> dict:
     return split_front_matter(text, "", []).data
 
@@ -73,6 +94,15 @@ def _item_ids(draft: CourseDraft) -> set[str]:
         match = _NUMBERED.match(_ITEM_SUFFIX.sub("", name))
         ids.add(str(_front_matter(text).get("id") or (match.group(2) if match else name)).lower())
     return ids
+
+
+def _item_slug(draft: CourseDraft, slug: str, title: str) -> str:
+    """The slug given, checked, or one proposed from the title when none was given."""
+    if not slug:
+        ids = _item_ids(draft)
+        return slug_from_title(title, lambda s: s in ids)
+    _check_new_slug(draft, slug)
+    return slug
 
 
 def _check_new_slug(draft: CourseDraft, slug: str) -> None:
@@ -94,11 +124,15 @@ def _module_names(draft: CourseDraft, folder: str) -> list[str]:
 
 
 def add_module(session: Session, draft: CourseDraft, user: User, slug: str, title: str) -> str:
-    """Add a module folder with its module.md; returns the folder."""
+    """Add a module folder with its module.md; returns the folder. Without a slug, one is
+    proposed from the title."""
+    folders = sorted({p.split("/", 1)[0] for p in draft.files if "/" in p})
+    used = {m.group(2) for f in folders if (m := _NUMBERED.match(f))}
+    if not slug:
+        slug = slug_from_title(title, lambda s: s in used)
     if not SLUG_PATTERN.match(slug):
         raise DraftError("slug")
-    folders = sorted({p.split("/", 1)[0] for p in draft.files if "/" in p})
-    if any((m := _NUMBERED.match(f)) and m.group(2) == slug for f in folders):
+    if slug in used:
         raise DraftError("taken")
     folder = f"{_next_number(folders):02d}-{slug}"
     _add_file(draft, f"{folder}/module.md", document({"title": title}, ""))
@@ -110,8 +144,9 @@ def add_module(session: Session, draft: CourseDraft, user: User, slug: str, titl
 def add_item(session: Session, draft: CourseDraft, user: User, folder: str, kind: str,
              slug: str, title: str) -> str:
     """Add a lesson or a quiz at the end of a module; returns the file's path. Both get an
-    explicit ``id`` so that renaming the file later keeps learners' progress."""
-    _check_new_slug(draft, slug)
+    explicit ``id`` so that renaming the file later keeps learners' progress. Without a slug,
+    one is proposed from the title."""
+    slug = _item_slug(draft, slug, title)
     names = _module_names(draft, folder)
     suffix = ".quiz.md" if kind == "quiz" else ".md"
     path = f"{folder}/{_next_number(names):02d}-{slug}{suffix}"
@@ -130,7 +165,7 @@ def add_gift_quiz(session: Session, draft: CourseDraft, user: User, folder: str,
                   title: str, gift: str) -> tuple[str | None, list[ContentError]]:
     """Convert GIFT questions into a new quiz at the end of a module. Returns the new file's
     path (None when nothing could be converted) and every GIFT feature left out."""
-    _check_new_slug(draft, slug)
+    slug = _item_slug(draft, slug, title)
     names = _module_names(draft, folder)
     text, problems = gift_to_quiz(gift, title=title, slug=slug)
     if any(p.message == "no question could be converted" for p in problems):

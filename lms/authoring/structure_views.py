@@ -95,7 +95,7 @@ def new_module(slug: str):
         flash(_("Isi slug dan judul modul."), "error")
         return redirect(url_for("authoring.draft", slug=slug))
     try:
-        folder = add_module(db.session, found, current_user, form.slug.data.strip(),
+        folder = add_module(db.session, found, current_user, (form.slug.data or "").strip(),
                             form.title.data.strip())
     except DraftError as exc:
         _flash_draft_error(exc)
@@ -115,7 +115,7 @@ def new_item(slug: str):
         return redirect(url_for("authoring.draft", slug=slug))
     try:
         path = add_item(db.session, found, current_user, form.folder.data, form.kind.data,
-                        form.slug.data.strip(), form.title.data.strip())
+                        (form.slug.data or "").strip(), form.title.data.strip())
     except DraftError as exc:
         _flash_draft_error(exc)
         return redirect(url_for("authoring.draft", slug=slug))
@@ -218,7 +218,8 @@ def gift_import(slug: str):
         return render_template("authoring/gift.html", draft=found, form=form, problems=[]), 422
     try:
         path, problems = add_gift_quiz(db.session, found, current_user, form.folder.data,
-                                       form.slug.data.strip(), form.title.data.strip(), text)
+                                       (form.slug.data or "").strip(), form.title.data.strip(),
+                                       text)
     except DraftError as exc:
         db.session.rollback()
         form.slug.errors = [_DRAFT_ERRORS.get(str(exc), lambda: str(exc))()]

@@ -33,6 +33,7 @@ from lms.authoring.stats import (
 )
 from lms.authoring.stats import quiz_stats as stats_for
 from lms.content import PackageInvalid
+from lms.courses.content_text import content_problem
 from lms.courses.importer import current_version
 from lms.extensions import db
 from lms.inputs import MAX_ID, query_int
@@ -60,7 +61,7 @@ def new_course():
         flash(_("Isi slug dan judul kursus."), "error")
         return redirect(url_for("authoring.index"))
     try:
-        draft = new_course_draft(db.session, current_user, form.slug.data.strip(),
+        draft = new_course_draft(db.session, current_user, (form.slug.data or "").strip(),
                                  form.title.data.strip())
     except DraftError as exc:
         db.session.rollback()
@@ -88,7 +89,7 @@ def upload():
         return render_template(
             "authoring/index.html", courses=list_editable(db.session, current_user),
             new_drafts=list_new_drafts(db.session, current_user), new_form=NewCourseForm(),
-            upload_form=form, upload_errors=[str(e) for e in exc.errors],
+            upload_form=form, upload_errors=[content_problem(e) for e in exc.errors],
         ), 422
     except NotCourseOwner:
         db.session.rollback()

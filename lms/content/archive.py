@@ -8,7 +8,7 @@ import zipfile
 from pathlib import Path, PurePosixPath
 from typing import IO
 
-from .model import ContentError
+from .model import N_, ContentError
 
 MAX_ENTRIES = 2000
 MAX_TOTAL_BYTES = 50 * 1024 * 1024
@@ -26,7 +26,7 @@ def read_package(path: Path) -> tuple[str, PackageFiles, list[ContentError]]:
         return path.resolve().name, *read_folder(path)
     if path.suffix.lower() == ".zip" and path.is_file():
         return read_zip(path)
-    return path.stem, {}, [ContentError(path.name, 1, "not a course folder or .zip file")]
+    return path.stem, {}, [ContentError(path.name, 1, N_("bukan folder kursus atau berkas .zip"))]
 
 
 def read_folder(root: Path) -> tuple[PackageFiles, list[ContentError]]:
@@ -38,7 +38,7 @@ def read_folder(root: Path) -> tuple[PackageFiles, list[ContentError]]:
         if _ignored(relative):
             continue
         if path.is_symlink():
-            errors.append(ContentError(relative, 1, "symbolic links are not allowed"))
+            errors.append(ContentError(relative, 1, N_("tautan simbolik tidak diizinkan")))
         elif path.is_file():
             files[relative] = path.read_bytes()
     return files, errors
@@ -52,7 +52,8 @@ def read_zip(path: Path) -> tuple[str, PackageFiles, list[ContentError]]:
 def read_zip_bytes(name: str, data: bytes) -> tuple[str, PackageFiles, list[ContentError]]:
     """Read an uploaded zip held in memory, with the same guards as ``read_zip``."""
     if len(data) > MAX_TOTAL_BYTES:
-        return PurePosixPath(name).stem, {}, [ContentError(name, 1, "zip is larger than 50 MB")]
+        too_big = ContentError(name, 1, N_("zip lebih dari 50 MB"))
+        return PurePosixPath(name).stem, {}, [too_big]
     return _read_zip_source(io.BytesIO(data), name, PurePosixPath(name).stem)
 
 
@@ -68,39 +69,44 @@ def _read_zip_source(
             raw = {info.filename: archive.read(info) for info in entries if not info.is_dir()}
     except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError) as exc:
         # RuntimeError: encrypted entry; NotImplementedError: unknown compression method.
-        return stem, {}, [ContentError(name, 1, f"cannot read zip file: {exc}")]
+        return stem, {}, [ContentError(name, 1, N_("berkas zip tidak dapat dibaca: %(reason)s"),
+                                       {"reason": str(exc)})]
     raw = {n: data for n, data in raw.items() if not _ignored(n)}
     return _strip_root_folder(stem, raw)
 
 
 def _check_entries(name: str, entries: list[zipfile.ZipInfo]) -> list[ContentError]:
     if len(entries) > MAX_ENTRIES:
-        message = f"zip has {len(entries)} entries; at most {MAX_ENTRIES} are allowed"
-        return [ContentError(name, 1, message)]
+        message = N_("zip berisi %(count)s entri; paling banyak %(limit)s")
+        return [ContentError(name, 1, message, {"count": len(entries), "limit": MAX_ENTRIES})]
     errors: list[ContentError] = []
     seen: set[str] = set()
     total = 0
     for info in entries:
         entry = info.filename
+
+        def problem(message: str, entry: str = entry) -> None:
+            errors.append(ContentError(name, 1, message, {"entry": entry}))
+
         parts = PurePosixPath(entry).parts
         if entry.startswith("/") or "\\" in entry or (parts and parts[0].endswith(":")):
-            errors.append(ContentError(name, 1, f"zip entry has an absolute path: {entry}"))
+            problem(N_("entri zip memakai path absolut: %(entry)s"))
         elif ".." in parts:
-            errors.append(ContentError(name, 1, f"zip entry leaves the package: {entry}"))
+            problem(N_("entri zip keluar dari paket: %(entry)s"))
         elif stat.S_ISLNK(info.external_attr >> 16):
-            errors.append(ContentError(name, 1, f"zip entry is a symbolic link: {entry}"))
+            problem(N_("entri zip adalah tautan simbolik: %(entry)s"))
         elif entry in seen:
-            errors.append(ContentError(name, 1, f"zip entry appears twice: {entry}"))
+            problem(N_("entri zip muncul dua kali: %(entry)s"))
         seen.add(entry)
         total += info.file_size
         if info.file_size > MAX_FILE_BYTES:
-            errors.append(ContentError(name, 1, f"zip entry is larger than 10 MB: {entry}"))
+            problem(N_("entri zip lebih dari 10 MB: %(entry)s"))
         elif info.file_size >= RATIO_CHECK_FROM_BYTES and info.file_size > MAX_RATIO * max(
             info.compress_size, 1
         ):
-            errors.append(ContentError(name, 1, f"zip entry compresses over 100:1: {entry}"))
+            problem(N_("entri zip termampatkan lebih dari 100:1: %(entry)s"))
     if total > MAX_TOTAL_BYTES:
-        errors.append(ContentError(name, 1, "zip content is larger than 50 MB uncompressed"))
+        errors.append(ContentError(name, 1, N_("isi zip lebih dari 50 MB sebelum dimampatkan")))
     return errors
 
 

@@ -8,6 +8,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .model import N_
+
 
 def _starts(*prefixes: bytes) -> Callable[[bytes], bool]:
     return lambda data: data.startswith(prefixes)
@@ -80,13 +82,17 @@ def asset_content_type(path: str) -> str:
     return found.content_type if found else UNKNOWN_CONTENT_TYPE
 
 
-def asset_problem(path: str, data: bytes) -> str | None:
-    """Why this asset may not be in a package (extension, content or a scripted SVG), or None."""
+def asset_problem(path: str, data: bytes) -> tuple[str, dict[str, str]] | None:
+    """Why this asset may not be in a package (extension, content or a scripted SVG), as a
+    msgid and its parameters, or None."""
     found = asset_type(path)
     if found is None:
-        return f"asset type not allowed; allowed: {ALLOWED_EXTENSIONS}"
+        return N_("jenis aset tidak diizinkan; yang boleh: %(allowed)s"), {
+            "allowed": ALLOWED_EXTENSIONS}
     if not found.looks_right(data):
-        return f"the content is not a {found.label} file (the extension does not match)"
+        return N_("isinya bukan berkas %(label)s (tidak sesuai ekstensinya)"), {
+            "label": found.label}
     if found.content_type == "image/svg+xml" and _SVG_ACTIVE.search(data):
-        return "SVG with scripts, event handlers, entities or embedded content is not allowed"
+        return N_("SVG berisi skrip, event handler, entitas atau konten sisipan tidak "
+                  "diizinkan"), {}
     return None

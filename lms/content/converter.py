@@ -6,20 +6,34 @@ renders with a stock converter and compares)."""
 
 from __future__ import annotations
 
+import html
+import re
 import threading
 from typing import Any
 from xml.etree.ElementTree import Element
 
 import markdown
 from markdown import util
+from markdown.extensions import Extension
+from markdown.preprocessors import Preprocessor
 from markdown.extensions.toc import TocExtension, TocTreeprocessor
 from markdown.treeprocessors import InlineProcessor
 
-EXTENSIONS = ["tables", "fenced_code", "toc", "sane_lists"]
+# SuperFences (PyMdown Extensions) instead of fenced_code: a fence inside a list item or a
+# block quote is code too, as in every other Markdown tool; admonitions (!!! note) and
+# footnotes ([^1]) as Python-Markdown and MkDocs write them.
+EXTENSIONS: list[Any] = ["tables", "pymdownx.superfences", "toc", "sane_lists", "admonition",
+                         "footnotes"]
 EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {
     "toc": {"permalink": False, "marker": ""},
     # align="…" instead of style="text-align: …": no style attribute is allowed.
     "tables": {"use_align_attribute": True},
+    # Every fence is written as fenced_code wrote it (<pre><code class="language-x">), never
+    # highlighted: no Pygments spans or styles, and the same HTML whether Pygments is installed.
+    "pymdownx.superfences": {"custom_fences": [
+        {"name": "*", "class": "", "format": lambda *args, **kwargs: _plain_fence(*args, **kwargs)}
+    ]},
+    "footnotes": {"BACKLINK_TITLE": "Kembali ke teks (catatan %d)"},
 }
 
 # What an inline pattern's regular expression cannot match without (any of these strings),
@@ -35,9 +49,87 @@ _NEEDS = {
     r"  \n": ("  \n",),
     r"(&(?:\#[0-9]+|\#x[0-9a-fA-F]+|[a-zA-Z0-9]+);)": ("&",),
     r"\*|_": ("*", "_"),
+    r"\[\^([^\]]*)\]": ("[^",),
 }
 
 _local = threading.local()
+_FENCE_LINE = re.compile(r"^([ \t]*)(`{3,}|~{3,})(.*)$")
+
+
+_LIST_ITEM = re.compile(r"^(?:[-*+]|\d+[.)])[ \t]+\S")
+
+
+class _FenceSpacing(Preprocessor):
+    """Python-Markdown's fenced_code let a fence interrupt a paragraph (``Jalankan:`` then
+    the fence on the next line); SuperFences needs a blank line around a fence. One is
+    added before and after each closed fence, so such texts render as they always did.
+    A fence indented by 1–3 spaces under a list item (``1. `` then three spaces, as GitHub
+    and most editors write it) belongs to that item: it is indented to the four spaces
+    Python-Markdown expects of an item's content."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        closing = _closed_fences(lines)
+        lines = list(lines)
+        for end, start in closing.items():
+            indent = len(lines[start]) - len(lines[start].lstrip(" "))
+            if 0 < indent < 4 and _in_list_item(lines, start):
+                for number in range(start, end + 1):
+                    if lines[number].strip():
+                        lines[number] = " " * (4 - indent) + lines[number]
+        result: list[str] = []
+        for number, line in enumerate(lines):
+            if number in closing.values() and result and result[-1].strip():
+                result.append("")
+            result.append(line)
+            if number in closing and number + 1 < len(lines) and lines[number + 1].strip():
+                result.append("")
+        return result
+
+
+def _closed_fences(lines: list[str]) -> dict[int, int]:
+    """Closing line → opening line of every fence that is closed (by the very same marker,
+    as SuperFences and fenced_code close it); an opener never closed is no fence."""
+    found: dict[int, int] = {}
+    number = 0
+    while number < len(lines):
+        match = _FENCE_LINE.match(lines[number])
+        marker = match.group(2) if match else ""
+        if match and (marker[0] != "`" or "`" not in match.group(3)):  # ```a``` is inline code
+            end = next((n for n in range(number + 1, len(lines))
+                        if (m := _FENCE_LINE.match(lines[n])) and m.group(2) == marker
+                        and not m.group(3).strip()), None)
+            if end is not None:
+                found[end] = number
+                number = end
+        number += 1
+    return found
+
+
+def _in_list_item(lines: list[str], number: int) -> bool:
+    """Whether line ``number`` continues a top-level list item (blank lines and indented
+    lines back to the item's marker)."""
+    for line in reversed(lines[:number]):
+        if _LIST_ITEM.match(line):
+            return True
+        if line.strip() and not line.startswith((" ", "\t")):
+            return False
+    return False
+
+
+class _FenceSpacingExtension(Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802
+        md.preprocessors.register(_FenceSpacing(md), "fence_spacing", 29)
+
+
+EXTENSIONS.append(_FenceSpacingExtension())
+
+
+def _plain_fence(source: str, language: str, class_name: str, options: dict, md: Any,
+                 **kwargs: Any) -> str:
+    """A fenced block as Python-Markdown's fenced_code extension writes it."""
+    code = html.escape(source, quote=True).replace("&#x27;", "'")
+    lang = f' class="language-{html.escape(language, quote=True)}"' if language else ""
+    return f"<pre><code{lang}>{code}\n</code></pre>" if source else f"<pre><code{lang}></code></pre>"
 
 
 def converter() -> markdown.Markdown:

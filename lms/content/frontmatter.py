@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
-from .model import ContentError
+from .model import N_, ContentError
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$", re.IGNORECASE)
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -46,11 +48,12 @@ def split_front_matter(text: str, file: str, errors: list[ContentError]) -> Fron
     """Split ``text`` into front matter and body, appending any syntax errors to ``errors``."""
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != _DELIMITER:
-        errors.append(ContentError(file, 1, "missing front matter: the file must start with ---"))
+        errors.append(ContentError(file, 1, N_("front matter tidak ada: berkas harus diawali "
+                                               "---")))
         return FrontMatter(file, body=text, valid=False)
     closing = next((i for i in range(1, len(lines)) if lines[i].rstrip() == _DELIMITER), None)
     if closing is None:
-        errors.append(ContentError(file, 1, "front matter is not closed with ---"))
+        errors.append(ContentError(file, 1, N_("front matter tidak ditutup dengan ---")))
         return FrontMatter(file, valid=False)
     fm = FrontMatter(file, body="\n".join(lines[closing + 1 :]), body_line=closing + 2)
     source = "\n".join(lines[1:closing])
@@ -60,19 +63,21 @@ def split_front_matter(text: str, file: str, errors: list[ContentError]) -> Fron
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = _file_line(mark.line) if mark else 1
         problem = getattr(exc, "problem", None) or str(exc)
-        errors.append(ContentError(file, line, f"front matter is not valid YAML: {problem}"))
+        errors.append(ContentError(file, line, N_("front matter bukan YAML yang sah: "
+                                                  "%(problem)s"), {"problem": problem}))
         fm.valid = False
         return fm
     if root is None:
         return fm
     if not isinstance(root, yaml.MappingNode) or not isinstance(data, dict):
-        errors.append(ContentError(file, 2, "front matter must be a mapping of key: value"))
+        errors.append(ContentError(file, 2, N_("front matter harus berupa pasangan "
+                                               "kunci: nilai")))
         fm.valid = False
         return fm
     for key_node, value_node in root.value:
         key, line = key_node.value, _file_line(key_node.start_mark.line)
         if key in fm.key_lines:
-            errors.append(ContentError(file, line, f"duplicate key '{key}'"))
+            errors.append(ContentError(file, line, N_("kunci '%(key)s' ganda"), {"key": key}))
         fm.key_lines[key] = line
         fm.values[key] = value_node
     fm.data = {str(k): v for k, v in data.items()}
@@ -107,21 +112,23 @@ class FieldReader:
         self.errors = errors
         for key in fm.data:
             if key not in allowed:
-                self.error(key, f"unknown front matter key '{key}' (allowed: {', '.join(allowed)})")
+                self.error(key, N_("kunci front matter '%(key)s' tidak dikenal (yang boleh: "
+                                   "%(allowed)s)"), allowed=", ".join(allowed))
 
-    def error(self, key: str, message: str) -> None:
-        """Report a problem at the line of ``key``."""
-        self.errors.append(ContentError(self.fm.file, self.fm.line(key), message))
+    def error(self, key: str, message: str, **params: object) -> None:
+        """Report a problem at the line of ``key`` (``%(key)s`` in the message is the key)."""
+        self.errors.append(
+            ContentError(self.fm.file, self.fm.line(key), message, {"key": key, **params}))
 
     def text(self, key: str, *, required: bool = False, default: str = "") -> str:
         """A non-empty single-string field."""
         value = self.fm.data.get(key)
         if value is None:
             if required and self.fm.valid:
-                self.error(key, f"'{key}' is required")
+                self.error(key, N_("'%(key)s' wajib diisi"))
             return default
         if not isinstance(value, str) or not value.strip():
-            self.error(key, f"'{key}' must be a non-empty text")
+            self.error(key, N_("'%(key)s' harus berupa teks yang tidak kosong"))
             return default
         return value.strip()
 
@@ -144,15 +151,19 @@ class FieldReader:
         value = self.fm.data.get(key)
         if value is None:
             if required and self.fm.valid:
-                self.error(key, f"'{key}' is required")
+                self.error(key, N_("'%(key)s' wajib diisi"))
             return default
         # bool is an int subclass in Python, but `true` is never a number to an author.
         if not isinstance(value, int) or isinstance(value, bool):
-            self.error(key, f"'{key}' must be a whole number")
+            self.error(key, N_("'%(key)s' harus bilangan bulat"))
             return default
         if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
-            bounds = f"{minimum}–{maximum}" if maximum is not None else f">= {minimum}"
-            self.error(key, f"'{key}' must be {bounds}, got {value}")
+            if maximum is not None:
+                self.error(key, N_("'%(key)s' harus %(minimum)s–%(maximum)s, bukan %(value)s"),
+                           minimum=minimum, maximum=maximum, value=value)
+            else:
+                self.error(key, N_("'%(key)s' harus >= %(minimum)s, bukan %(value)s"),
+                           minimum=minimum, value=value)
             return default
         return value
 
@@ -162,7 +173,7 @@ class FieldReader:
         if value is None:
             return default
         if not isinstance(value, bool):
-            self.error(key, f"'{key}' must be true or false")
+            self.error(key, N_("'%(key)s' harus true atau false"))
             return default
         return value
 
@@ -172,7 +183,8 @@ class FieldReader:
         if value is None:
             return default
         if value not in choices:
-            self.error(key, f"'{key}' must be one of: {', '.join(choices)}")
+            self.error(key, N_("'%(key)s' harus salah satu dari: %(choices)s"),
+                       choices=", ".join(choices))
             return default
         return value
 
@@ -182,9 +194,28 @@ class FieldReader:
         if value is None:
             return default
         if not isinstance(value, str) or not ID_PATTERN.match(value):
-            self.error("id", f"'id' must be letters, digits, '-' or '_', got {value!r}")
+            self.error("id", N_("'id' hanya boleh huruf, angka, '-' atau '_', bukan %(value)s"),
+                       value=repr(value))
             return default
         return value
+
+
+def slug_from_title(title: str, taken: Callable[[str], bool] = lambda slug: False,
+                    limit: int = 50) -> str:
+    """A slug proposed for a title ("Senyum, Salam & Sapa" → ``senyum-salam-sapa``): accents
+    dropped, at most ``limit`` characters cut between words, ``-2``, ``-3``… while taken."""
+    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    base = ""
+    for word in re.findall(r"[a-z0-9]+", ascii_text.lower()):
+        if base and len(base) + 1 + len(word) > limit:
+            break
+        base = f"{base}-{word}" if base else word[:limit]
+    base = base or "baru"
+    slug, number = base, 1
+    while taken(slug):
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
 
 
 def trim_markdown(text: str) -> str:

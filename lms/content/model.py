@@ -2,22 +2,45 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 QuestionKind = Literal["single", "multiple", "short"]
 
 
+def N_(message: str) -> str:  # noqa: N802  (the marker pybabel extracts by default)
+    """Mark a message for translation without translating it here (no Flask in this package)."""
+    return message
+
+
 @dataclass(frozen=True)
 class ContentError:
-    """A problem in a package file, reported as ``file:line: message``."""
+    """A problem in a package file, reported as ``file:line: message``. ``message`` is an
+    Indonesian msgid (``%(name)s`` placeholders filled from ``params``): the interface
+    translates it with ``translated``; ``str()`` gives the Indonesian text."""
 
     file: str
     line: int
     message: str
+    params: Mapping[str, Any] = field(default_factory=dict, hash=False)
+
+    @property
+    def text(self) -> str:
+        """The message in Bahasa Indonesia, its placeholders filled."""
+        return self.translated(lambda message: message)
+
+    def translated(self, gettext: Callable[[str], str]) -> str:
+        """The message in the language of ``gettext``, its placeholders filled."""
+        text = gettext(self.message)
+        return text % dict(self.params) if self.params else text
+
+    def located(self, gettext: Callable[[str], str]) -> str:
+        """``file:line: message`` in the language of ``gettext``."""
+        return f"{self.file}:{self.line}: {self.translated(gettext)}"
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
+        return f"{self.file}:{self.line}: {self.text}"
 
 
 class PackageInvalid(Exception):

@@ -24,6 +24,7 @@ from .model import (
     Item,
     Lesson,
     Module,
+    N_,
     PackageInvalid,
     Quiz,
 )
@@ -129,7 +130,8 @@ class _Loader:
 
     def course(self, slug: str) -> CoursePackage:
         if not SLUG_PATTERN.match(slug):
-            self.error("course.md", 1, f"course folder name '{slug}' is not a slug (a-z, 0-9, '-')")
+            self.error("course.md", 1,
+                       N_("nama folder kursus '%(slug)s' bukan slug (a-z, 0-9, '-')"), slug=slug)
         fm = self.front_matter("course.md")
         fields = FieldReader(fm, self.errors, COURSE_KEYS)
         modules = self.modules()
@@ -153,7 +155,7 @@ class _Loader:
     def competencies(self, fm: FrontMatter, fields: FieldReader) -> tuple[CompetencyRef, ...]:
         entries = fm.data.get("competencies") or []
         if not isinstance(entries, list):
-            fields.error("competencies", "'competencies' must be a list of {code, level}")
+            fields.error("competencies", N_("'competencies' harus berupa daftar {code, level}"))
             return ()
         result: list[CompetencyRef] = []
         for index, entry in enumerate(entries):
@@ -161,15 +163,17 @@ class _Loader:
             code = entry.get("code") if isinstance(entry, dict) else None
             level = entry.get("level") if isinstance(entry, dict) else None
             if not isinstance(entry, dict) or set(entry) != {"code", "level"}:
-                self.error(fm.file, line, "each competency is written {code: M.04, level: 2}")
+                self.error(fm.file, line, N_("setiap kompetensi ditulis {code: M.04, level: 2}"))
             elif not isinstance(code, str) or not COMPETENCY_CODE.match(code):
-                self.error(fm.file, line, f"competency code must look like M.04 or SK.01: {code!r}")
+                self.error(fm.file, line, N_("kode kompetensi harus seperti M.04 atau SK.01: "
+                                             "%(code)s"), code=repr(code))
             elif type(level) is not int or not 1 <= level <= 5:
-                self.error(fm.file, line, f"competency level must be 1–5: {level!r}")
+                self.error(fm.file, line, N_("level kompetensi harus 1–5: %(level)s"),
+                           level=repr(level))
             elif self.known_competencies is not None and code not in self.known_competencies:
-                self.error(fm.file, line, f"unknown competency code {code}")
+                self.error(fm.file, line, N_("kode kompetensi %(code)s tidak dikenal"), code=code)
             elif any(ref.code == code for ref in result):
-                self.error(fm.file, line, f"competency {code} is listed twice")
+                self.error(fm.file, line, N_("kompetensi %(code)s tercantum dua kali"), code=code)
             else:
                 result.append(CompetencyRef(code, level))
         return tuple(result)
@@ -177,12 +181,14 @@ class _Loader:
     def prerequisites(self, fm: FrontMatter, fields: FieldReader, slug: str) -> tuple[str, ...]:
         slugs = fm.data.get("prerequisites") or []
         if not isinstance(slugs, list):
-            fields.error("prerequisites", "'prerequisites' must be a list of course slugs")
+            fields.error("prerequisites", N_("'prerequisites' harus berupa daftar slug kursus"))
             return ()
         for index, value in enumerate(slugs):
             if not isinstance(value, str) or not SLUG_PATTERN.match(value) or value == slug:
-                problem = "its own prerequisite" if value == slug else "not a course slug"
-                self.error(fm.file, fm.item_line("prerequisites", index), f"{value!r} is {problem}")
+                problem = (N_("%(value)s adalah prasyarat bagi dirinya sendiri") if value == slug
+                           else N_("%(value)s bukan slug kursus"))
+                self.error(fm.file, fm.item_line("prerequisites", index), problem,
+                           value=repr(value))
         return tuple(str(s) for s in slugs)
 
     def modules(self) -> tuple[Module, ...]:
@@ -192,18 +198,19 @@ class _Loader:
             if top == "assets" and rest:
                 problem = asset_problem(file, self.files[file])
                 if problem:
-                    self.error(file, 1, problem)
+                    self.error(file, 1, problem[0], **problem[1])
                 continue
             if not rest:
                 if file != "course.md":
-                    message = "unexpected file: the top holds course.md, NN-slug/ and assets/"
-                    self.error(file, 1, message)
+                    self.error(file, 1, N_("berkas tak terduga: tingkat teratas hanya berisi "
+                                           "course.md, NN-slug/ dan assets/"))
             elif not _MODULE_FOLDER.match(top):
-                self.error(file, 1, f"unexpected folder '{top}': module folders are named NN-slug")
+                self.error(file, 1, N_("folder tak terduga '%(folder)s': folder modul dinamai "
+                                       "NN-slug"), folder=top)
             else:
                 folders.setdefault(top, []).append(rest)
         if not folders:
-            self.error("course.md", 1, "course has no modules (folders named NN-slug)")
+            self.error("course.md", 1, N_("kursus tidak memiliki modul (folder bernama NN-slug)"))
         return tuple(self.module(folder, folders[folder]) for folder in sorted(folders, key=_order))
 
     def module(self, folder: str, names: list[str]) -> Module:
@@ -215,17 +222,20 @@ class _Loader:
             file = f"{folder}/{name}"
             match = _ITEM_FILE.match(name)
             if "/" in name:
-                self.error(file, 1, "unexpected sub-folder in a module: images belong in assets/")
+                self.error(file, 1, N_("sub-folder tak terduga di dalam modul: gambar disimpan "
+                                       "di assets/"))
             elif match:
                 items.append(self.item(file, folder, match.group(2), bool(match.group(3))))
             elif name.endswith(".md"):
-                self.error(file, 1, "lesson files are named NN-slug.md and quizzes NN-slug.quiz.md")
+                self.error(file, 1, N_("berkas materi dinamai NN-slug.md dan kuis "
+                                       "NN-slug.quiz.md"))
             else:
-                self.error(file, 1, "unexpected file in a module: images belong in assets/")
+                self.error(file, 1, N_("berkas tak terduga di dalam modul: gambar disimpan di "
+                                       "assets/"))
         if not has_module_md:
-            self.error(f"{folder}/module.md", 1, "missing module.md (with a title)")
+            self.error(f"{folder}/module.md", 1, N_("module.md tidak ada (berisi judul modul)"))
         if not items:
-            self.error(f"{folder}/module.md", 1, "module has no lessons or quizzes")
+            self.error(f"{folder}/module.md", 1, N_("modul tidak memiliki materi atau kuis"))
         fm = self.front_matter(f"{folder}/module.md") if has_module_md else FrontMatter("")
         fields = FieldReader(fm, self.errors, MODULE_KEYS)
         intro = self.markdown(fm, folder)
@@ -272,8 +282,9 @@ class _Loader:
         retake = fields.boolean("retake_after_pass", False)
         show_answers = fields.choice("show_answers", SHOW_ANSWERS, "after-passing")
         if show_answers == "after-last-attempt" and not max_attempts and retake:
-            fields.error("show_answers", "'show_answers: after-last-attempt' with unlimited "
-                         "attempts and retake_after_pass: the answers would never be shown")
+            fields.error("show_answers", N_(
+                "'show_answers: after-last-attempt' dengan percobaan tanpa batas dan "
+                "retake_after_pass: jawaban tidak akan pernah ditampilkan"))
         return Quiz(
             id=item_id,
             slug=slug,
@@ -301,13 +312,13 @@ class _Loader:
     def _parse_front_matter(self, file: str) -> FrontMatter:
         data = self.files.get(file)
         if data is None:
-            self.error(file, 1, f"missing {file}")
+            self.error(file, 1, N_("%(name)s tidak ada"), name=file)
             return FrontMatter(file, valid=False)
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
-            self.error(file, line, "file is not UTF-8 text")
+            self.error(file, line, N_("berkas bukan teks UTF-8"))
             return FrontMatter(file, valid=False)
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         return split_front_matter(text, file, self.errors)
@@ -321,9 +332,11 @@ class _Loader:
         for line, target in relative_targets(fm.body):
             path = package_path(target, base_dir)
             if path is None:
-                self.error(fm.file, fm.body_line + line - 1, f"link leaves the package: {target}")
+                self.error(fm.file, fm.body_line + line - 1,
+                           N_("tautan keluar dari paket: %(target)s"), target=target)
             elif path not in self.files and path not in self.folders and path != "":
-                self.error(fm.file, fm.body_line + line - 1, f"missing file: {path}")
+                self.error(fm.file, fm.body_line + line - 1, N_("berkas tidak ada: %(path)s"),
+                           path=path)
 
     def render(self, md: str, base_dir: str) -> str:
         if not md or not self.rendering:
@@ -339,10 +352,11 @@ class _Loader:
         # Ids are compared case-insensitively: URLs and databases may not tell case apart.
         first = seen.setdefault(value.lower(), where)
         if first != where:
-            self.error(file, line, f"duplicate id '{value}' (also in {first})")
+            self.error(file, line, N_("id '%(id)s' ganda (juga di %(where)s)"), id=value,
+                       where=first)
 
-    def error(self, file: str, line: int, message: str) -> None:
-        self.errors.append(ContentError(file, line, message))
+    def error(self, file: str, line: int, message: str, **params: object) -> None:
+        self.errors.append(ContentError(file, line, message, params))
 
 
 def _order(name: str) -> tuple[int, str]:

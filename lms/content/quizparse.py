@@ -7,12 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .frontmatter import ID_PATTERN, trim_markdown
-from .model import ContentError, Option, Question, ShortAnswer
+from .model import N_, ContentError, Option, Question, ShortAnswer
 from .render import FENCE, closes_fence
 
 Renderer = Callable[[str], str]
 
-_QUESTION = re.compile(r"^##(?:[ \t]+(.*))?$")
+QUESTION_HEADING = re.compile(r"^##(?:[ \t]+(.*))?$")
 _ATTRIBUTES = re.compile(r"\s*\{([^{}]*)\}\s*$")
 _OPTION = re.compile(r"^ {0,3}[-*+][ \t]+\[([ xX])\](?:[ \t]+(.*))?$")
 _ANSWER = re.compile(r"^=(?:[ \t]+(.*))?$")
@@ -58,7 +58,8 @@ def parse_quiz_body(
         if question:
             result.questions.append(question)
     if not drafts:
-        errors.append(ContentError(file, 1, "quiz has no questions (each starts with '## ')"))
+        errors.append(ContentError(file, 1, N_("kuis tidak memiliki soal (setiap soal diawali "
+                                               "'## ')")))
     return result
 
 
@@ -85,7 +86,7 @@ def _split_questions(
     for offset, text in enumerate(body.split("\n")):
         line = body_line + offset
         opener = FENCE.match(text)
-        heading = None if fence or opener else _QUESTION.match(text)
+        heading = None if fence or opener else QUESTION_HEADING.match(text)
         if fence and opener and closes_fence(fence, opener.group(1)):
             fence = None
         elif not fence and opener:
@@ -117,7 +118,7 @@ def _add_line(
     started = bool(draft.options or draft.answers)
     if option or answer:
         if draft.explanation:
-            errors.append(ContentError(file, line, "answers must come before the explanation"))
+            errors.append(ContentError(file, line, N_("jawaban harus ditulis sebelum penjelasan")))
         elif option:
             draft.options.append((line, option.group(1) in "xX", (option.group(2) or "").strip()))
         else:
@@ -127,8 +128,8 @@ def _add_line(
     elif quote := _QUOTE.match(text):
         draft.explanation.append(quote.group(1))
     elif text.strip():
-        message = "unexpected text after the answers (only a '> ' explanation may follow)"
-        errors.append(ContentError(file, line, message))
+        errors.append(ContentError(file, line, N_("teks tak terduga sesudah jawaban (hanya "
+                                                  "penjelasan '> ' yang boleh menyusul)")))
     elif draft.explanation:
         draft.explanation.append("")
 
@@ -141,30 +142,34 @@ def _build_question(
     render_block: Renderer,
     render_line: Renderer,
 ) -> Question | None:
-    def error(line: int, message: str) -> None:
-        errors.append(ContentError(file, line, message))
+    def error(line: int, message: str, **params: object) -> None:
+        errors.append(ContentError(file, line, message, params))
 
     count = len(errors)
     question_id, explicit, points, single = _read_attributes(draft, default_id, error)
     if not draft.heading:
-        error(draft.line, "question heading has no text")
+        error(draft.line, N_("judul soal tidak berisi teks"))
     if draft.options and draft.answers:
         first_answer = draft.answers[0][0]
-        error(first_answer, "options (- [ ]) and '=' answers are mixed in one question")
+        error(first_answer, N_("pilihan (- [ ]) dan jawaban '=' tercampur dalam satu soal"))
     elif not draft.options and not draft.answers:
-        error(draft.line, "question has no answers: add '- [ ]'/'- [x]' options or '= ' lines")
+        error(draft.line, N_("soal tidak memiliki jawaban: tambahkan pilihan '- [ ]'/'- [x]' "
+                             "atau baris '= '"))
     elif draft.options and not any(correct for _, correct, _ in draft.options):
-        error(draft.line, "single choice with no [x]: mark the correct option")
+        error(draft.line, N_("pilihan tanpa [x]: tandai pilihan yang benar"))
     if single and not draft.options:
-        error(draft.line, "'single' applies to a question with options (- [ ]/- [x])")
+        error(draft.line, N_("'single' hanya untuk soal berpilihan (- [ ]/- [x])"))
     for line, _, text in draft.options:
         if not text:
-            error(line, "option has no text")
+            error(line, N_("pilihan tidak berisi teks"))
     answers = []
     for line, text in draft.answers:
         answer = parse_short_answer(text) if text else None
         if answer is None:
-            error(line, "answer is empty" if not text else f"answer tolerance is not valid: {text}")
+            if text:
+                error(line, N_("toleransi jawaban tidak sah: %(answer)s"), answer=text)
+            else:
+                error(line, N_("jawaban kosong"))
         else:
             answers.append(answer)
     if len(errors) > count:
@@ -195,7 +200,7 @@ def _build_question(
 
 
 def _read_attributes(
-    draft: _Draft, default_id: str, error: Callable[[int, str], None]
+    draft: _Draft, default_id: str, error: Callable[..., None]
 ) -> tuple[str, bool, int, bool]:
     question_id, explicit, points, single = default_id, False, 1, False
     for token in draft.attributes.split():
@@ -203,18 +208,20 @@ def _read_attributes(
             if ID_PATTERN.match(token[1:]):
                 question_id, explicit = token[1:], True
             else:
-                error(draft.line, f"question id must be letters, digits, '-' or '_': {token}")
+                error(draft.line, N_("id soal hanya boleh huruf, angka, '-' atau '_': "
+                                     "%(token)s"), token=token)
         elif token.startswith("points="):
             value = token.removeprefix("points=")
             if value.isdigit() and int(value) >= 1:
                 points = int(value)
             else:
-                error(draft.line, f"points must be a whole number of at least 1: {token}")
+                error(draft.line, N_("poin harus bilangan bulat minimal 1: %(token)s"),
+                      token=token)
         elif token == "single":
             single = True
         else:
-            error(draft.line,
-                  f"unknown question attribute '{token}' (use {{#id points=N single}})")
+            error(draft.line, N_("atribut soal '%(token)s' tidak dikenal (gunakan "
+                                 "{#id points=N single})"), token=token)
     return question_id, explicit, points, single
 
 

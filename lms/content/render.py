@@ -20,13 +20,25 @@ ALLOWED_TAGS = {
     "td", "caption", "figure", "figcaption", "dl", "dt", "dd", "abbr", "kbd", "span", "div",
 }
 ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title"},
+    "a": {"href", "title", "class"},
     "img": {"src", "alt", "title", "width", "height"},
     "code": {"class"},
     "th": {"align"},
     "td": {"align"},
+    "div": {"class"},  # admonition boxes and the footnote list
+    "p": {"class"},  # an admonition's title
+    "sup": {"id"},  # a footnote reference …
+    "li": {"id"},  # … and its footnote
     **{f"h{n}": {"id"} for n in range(1, 7)},
 }
+# The only classes and ids kept (those the extensions write), whatever raw HTML a text holds.
+_KEPT_CLASSES = {
+    "div": {"admonition", "note", "info", "tip", "hint", "important", "warning", "caution",
+            "attention", "danger", "error", "footnote"},
+    "p": {"admonition-title"},
+    "a": {"footnote-ref", "footnote-backref"},
+}
+_FOOTNOTE_ID = re.compile(r"^fn(?:ref\d*)?:[\w-]+$")
 URL_SCHEMES = {"http", "https", "mailto"}
 
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
@@ -40,7 +52,8 @@ _CODE_SPAN = re.compile(r"(`+).+?\1")
 _INLINE_TARGET = re.compile(
     r"\]\(\s*(<[^<>\n]*>|(?:[^\s()]|\([^\s()]*\))+)(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)"
 )
-_REFERENCE_TARGET = re.compile(r"^ {0,3}\[[^\]]+\]:\s*(<[^<>\n]*>|\S+)")
+# [label]: target — but not a footnote, [^label]: text.
+_REFERENCE_TARGET = re.compile(r"^ {0,3}\[(?!\^)[^\]]+\]:\s*(<[^<>\n]*>|\S+)")
 _HTML_TARGET = re.compile(r"""\b(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
 
 
@@ -174,6 +187,10 @@ def _sanitise(raw_html: str, resolve_link: LinkResolver | None, base_dir: str) -
         if tag == "code" and attribute == "class":
             classes = [c for c in value.split() if _LANGUAGE_CLASS.match(c)]
             return " ".join(classes) or None
+        if attribute == "class":
+            return " ".join(c for c in value.split() if c in _KEPT_CLASSES[tag]) or None
+        if attribute == "id" and tag in ("sup", "li"):
+            return value if _FOOTNOTE_ID.match(value) else None
         if attribute in ("href", "src"):
             return _resolve_url(value, resolve_link, base_dir)
         return value

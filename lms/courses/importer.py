@@ -7,7 +7,7 @@ import multiprocessing
 import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from lms.content import (
     CoursePackage,
     Lesson,
     Module as PackageModule,
+    N_,
     Option,
     PackageInvalid,
     Question,
@@ -193,13 +194,13 @@ def import_packages(
     parsed_all = parse_packages(paths, import_context(session), processes)
     for path, parsed in zip(paths, parsed_all, strict=True):
         if isinstance(parsed, list):  # name the package, as `lms check` does
-            errors.extend(ContentError(f"{Path(path) / e.file}", e.line, e.message)
-                          for e in parsed)
+            errors.extend(replace(e, file=f"{Path(path) / e.file}") for e in parsed)
         else:
             packages.append((path, parsed))
     slugs = [p.package.slug for _, p in packages]
     for slug in {s for s in slugs if slugs.count(s) > 1}:
-        errors.append(ContentError("course.md", 1, f"course {slug} is given more than once"))
+        errors.append(ContentError("course.md", 1, N_("kursus %(slug)s diberikan lebih dari "
+                                                      "sekali"), {"slug": slug}))
     if errors:
         raise PackageInvalid(errors)
     results = []

@@ -99,7 +99,7 @@ def test_errors_are_shown_next_to_the_field_with_file_and_line(client, login, ow
     assert "01-dasar/03-kuis.quiz.md:3: " in page
     field, _rest = page.split('name="f_max_attempts"', 1)
     assert "passing" in field.split('name="f_passing_score"', 1)[1]
-    assert "01-dasar/03-kuis.quiz.md:5: question has no answers" in page.split('name="body"')[1]
+    assert "01-dasar/03-kuis.quiz.md:5: soal tidak memiliki jawaban" in page.split('name="body"')[1]
 
 
 def test_two_trainers_saving_the_same_file_get_a_conflict(client, login, app, db, owned_course,

@@ -135,5 +135,5 @@ def test_gift_form_errors_are_shown_next_to_the_fields(client, login, owned_cour
     assert response.status_code == 422
     assert "Berkas GIFT lebih dari 1 MB." in response.get_data(as_text=True)
     response = client.post(f"/pengajar/draf/{slug}/gift", data={
-        "folder": "01-dasar", "slug": "", "title": "K", "text": "Benar? {T}"})
+        "folder": "01-dasar", "slug": "Bukan Slug", "title": "K", "text": "Benar? {T}"})
     assert response.status_code == 422 and "field-error" in response.get_data(as_text=True)

@@ -101,14 +101,14 @@ def test_an_invalid_package_is_refused_whole_with_file_and_line(client, login, d
 def test_unsafe_zips_are_refused(client, login, db, make_user):
     login(make_user(role="trainer"))
     traversal = zip_bytes({"../evil/course.md": b"---\ntitle: x\n---\n"})
-    assert "leaves the package" in _upload(client, traversal).get_data(as_text=True)
+    assert "keluar dari paket" in _upload(client, traversal).get_data(as_text=True)
 
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         link = zipfile.ZipInfo("kursus/course.md")
         link.external_attr = (stat.S_IFLNK | 0o777) << 16
         archive.writestr(link, "/etc/passwd")
-    assert "symbolic link" in _upload(client, buffer.getvalue()).get_data(as_text=True)
+    assert "tautan simbolik" in _upload(client, buffer.getvalue()).get_data(as_text=True)
 
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -163,7 +163,7 @@ def test_the_live_preview_returns_each_fields_errors_in_its_own_box(client, logi
     boxes = dict(re.findall(r'<div class="field-errors" id="errors-([a-z_]+)"[^>]*>(.*?)</div>',
                             text, re.S))
     assert "passing_score" in boxes["passing_score"] and ":3:" in boxes["passing_score"]
-    assert "question has no answers" in boxes["body"]
+    assert "soal tidak memiliki jawaban" in boxes["body"]
     assert boxes["title"] == "" and boxes["file"] == ""
     # Fixed: the boxes come back empty, so the script clears the old messages.
     response = client.post(f"/pengajar/draf/{slug}/berkas/{path}", headers={"X-Preview": "1"},

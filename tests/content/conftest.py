@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from lms.content import check_package
+from tests.english import english
 
 BASE_FILES = {
     "course.md": """---
@@ -71,7 +72,8 @@ def problems(make_package):
         found: dict[tuple[str, int], str] = {}
         for error in check_package(make_package(files, slug), known_competencies):
             key = (error.file, error.line)
-            found[key] = f"{found[key]} | {error.message}" if key in found else error.message
+            message = english(error)
+            found[key] = f"{found[key]} | {message}" if key in found else message
         return found
 
     return run

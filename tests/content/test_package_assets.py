@@ -6,6 +6,7 @@ import pytest
 
 from lms.content import check_package
 from lms.content.assets import asset_content_type, asset_problem
+from tests.english import ENGLISH, english
 
 GOOD = {
     "a.png": b"\x89PNG\r\n\x1a\n" + bytes(8),
@@ -24,22 +25,28 @@ GOOD = {
 }
 
 
+def _problem(path: str, data: bytes) -> str | None:
+    """asset_problem's message in English."""
+    found = asset_problem(path, data)
+    return ENGLISH.gettext(found[0]) % found[1] if found else None
+
+
 @pytest.mark.parametrize("name", sorted(GOOD))
 def test_allowed_types_pass(name):
-    assert asset_problem(f"assets/{name}", GOOD[name]) is None
+    assert _problem(f"assets/{name}", GOOD[name]) is None
 
 
 @pytest.mark.parametrize("name", ["masuk.html", "x.htm", "x.js", "x.xhtml", "x.exe", "x.css",
                                   "tanpa-ekstensi", "x.svgz", "x.xml"])
 def test_other_types_are_refused(name):
-    assert asset_problem(f"assets/{name}", b"<html></html>").startswith("asset type not allowed")
+    assert _problem(f"assets/{name}", b"<html></html>").startswith("asset type not allowed")
 
 
 def test_the_content_must_match_the_extension():
     # An HTML page renamed to .png is caught by its first bytes.
-    assert "not a PNG file" in asset_problem("assets/foto.png", b"<html><form action=//x>")
-    assert "not a PDF file" in asset_problem("assets/a.pdf", b"<script>alert(1)</script>")
-    assert "not a SVG file" in asset_problem("assets/a.svg", b"<html>no svg here</html>")
+    assert "not a PNG file" in _problem("assets/foto.png", b"<html><form action=//x>")
+    assert "not a PDF file" in _problem("assets/a.pdf", b"<script>alert(1)</script>")
+    assert "not a SVG file" in _problem("assets/a.svg", b"<html>no svg here</html>")
 
 
 @pytest.mark.parametrize("svg", [
@@ -50,7 +57,7 @@ def test_the_content_must_match_the_extension():
     b'<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]><svg>&x;</svg>',
 ])
 def test_active_svg_is_refused(svg):
-    assert "SVG with scripts" in asset_problem("assets/a.svg", svg)
+    assert "SVG with scripts" in _problem("assets/a.svg", svg)
 
 
 def test_content_type_follows_the_allow_list():
@@ -65,7 +72,7 @@ def test_check_reports_a_page_in_assets_with_file_and_message(make_package):
         "assets/foto.png": "<html>bukan gambar</html>",
         "assets/bagan.png": GOOD["a.png"],
     }))
-    assert [str(e) for e in errors] == [
+    assert [f"{e.file}:{e.line}: {english(e)}" for e in errors] == [
         "assets/foto.png:1: the content is not a PNG file (the extension does not match)",
         "assets/masuk.html:1: asset type not allowed; allowed: gif, jpeg, jpg, m4a, mp3, mp4, "
         "ogg, pdf, png, svg, webm, webp",

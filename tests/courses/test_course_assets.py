@@ -36,7 +36,7 @@ def test_cli_check_and_import_refuse_an_html_asset(runner, db, tmp_path):
     for command in ("check", "import"):
         result = runner.invoke(args=["lms", command, str(folder)])
         assert result.exit_code != 0
-        assert "assets/masuk.html:1: asset type not allowed" in result.output
+        assert "assets/masuk.html:1: jenis aset tidak diizinkan" in result.output
     assert _courses(db) == 0
 
 
@@ -46,7 +46,7 @@ def test_web_upload_refuses_an_html_asset(client, login, db, make_user, tmp_path
     response = client.post("/pengajar/unggah", content_type="multipart/form-data", data={
         "package": (io.BytesIO(zip_bytes(files, root="kursus-jebakan/")), "kursus-jebakan.zip")})
     assert response.status_code == 422
-    assert "assets/masuk.html:1: asset type not allowed" in response.get_data(as_text=True)
+    assert "assets/masuk.html:1: jenis aset tidak diizinkan" in response.get_data(as_text=True)
     assert _courses(db) == 0
 
 

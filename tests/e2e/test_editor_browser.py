@@ -83,7 +83,7 @@ def test_trainer_writes_previews_and_publishes_in_chromium(live_server, browser,
     score = browser.find_element(By.ID, "f_passing_score")
     score.clear()
     score.send_keys("170")
-    _wait(browser).until(lambda b: ".quiz.md:4: 'passing_score' must be 0–100" in b.find_element(
+    _wait(browser).until(lambda b: ".quiz.md:4: 'passing_score' harus 0–100" in b.find_element(
         By.ID, "errors-passing_score").text)
     assert browser.find_element(By.ID, "f_passing_score").get_attribute("aria-invalid") == "true"
     score = browser.find_element(By.ID, "f_passing_score")
