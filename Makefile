@@ -37,9 +37,20 @@ run: install
 	@echo "Kelas ASN: http://$(HOST):$(PORT)  (demo accounts: see README.md)"
 	$(BIN)/lms serve --host $(HOST) --port $(PORT)
 
+# Ralph (PyPI ralph-malph), a real Learning Record Store for the xAPI test
+# (tests/xapi/test_xapi_ralph.py), in a virtualenv of its own: its pinned FastAPI and pydantic
+# never meet the app's. About 90 MB, half a minute from the package index.
+RALPH_VENV := .venv-ralph
+RALPH_VERSION := 5.1.0
+
+$(RALPH_VENV)/.installed:
+	$(PYTHON) -m venv $(RALPH_VENV)
+	$(RALPH_VENV)/bin/pip install --quiet 'ralph-malph[cli,lrs]==$(RALPH_VERSION)' requests
+	touch $@
+
 # Chromium and its driver come from Debian's packages (never a downloaded browser), and so
 # does LibreOffice Calc, which opens and saves the exports in the spreadsheet tests.
-test-deps:
+test-deps: $(RALPH_VENV)/.installed
 	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium chromium-driver; \
@@ -57,4 +68,4 @@ test: install $(VENV)/.test-tools test-deps
 
 # Start again from scratch: the virtualenv and the instance folder (database, uploads, keys).
 clean:
-	rm -rf $(VENV) instance
+	rm -rf $(VENV) $(RALPH_VENV) instance

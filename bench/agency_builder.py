@@ -168,6 +168,7 @@ def _import_courses(session: Session, spec: AgencySpec, folder: Path) -> list[di
             "title": v.title, "jp": v.jp, "kind": v.kind, "provider": v.provider,
             "levels": [(c.competency_code, c.level) for c in v.competencies],
             "lessons": [i.key for i in items if i.kind == "lesson"],
+            "titles": {i.key: i.title for i in items},
             "quiz": next(i.key for i in items if i.kind == "quiz"),
         })
     return courses

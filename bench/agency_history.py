@@ -8,6 +8,7 @@ import random
 import uuid
 from datetime import date, datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
@@ -18,6 +19,7 @@ from lms.planning.models import CourseAssignment
 from lms.org.models import Unit
 from lms.quizzes.models import Attempt
 from lms.timeutil import local_date
+from lms.xapi import statements
 from lms.xapi.models import XapiStatement
 
 CHUNK = 20_000  # rows buffered per table before an executemany
@@ -102,6 +104,8 @@ def add_progress(rows: Rows, person: dict, courses: list[dict], assigned: dict[i
         for key, moment in zip(lessons, moments):
             rows.add(LessonCompletion, user_id=person["id"], course_id=course["id"],
                      lesson_key=key, completed_at=moment)
+            _statement(rows, person, course, verb="completed", kind="lesson", key=key,
+                       title=course["titles"][key], at=moment, result={"completion": True})
         tries = ([False] if rng.random() < 0.2 else []) + [True] if complete else (
             [False] if len(lessons) == len(course["lessons"]) and rng.random() < 0.5 else [])
         for number, passed in enumerate(tries, 1):
@@ -126,12 +130,11 @@ def _attempt(rows: Rows, person: dict, course: dict, number: int, passed: bool,
              answers=answers, results={"questions": {
                  "q-jp": {"correct": passed, "earned": 1.0 if passed else 0.0},
                  "q-hak": {"correct": True, "earned": 1.0}}, "late": False})
-    rows.add(XapiStatement, id=str(uuid.uuid4()), user_id=person["id"],
-             verb="passed" if passed else "failed", activity_type="assessment",
-             activity_id=f"{course['slug']}.{course['quiz']}", activity_name="Kuis Akhir",
-             result={"score": {"scaled": score / 100, "raw": score, "min": 0, "max": 100},
-                     "success": passed, "completion": True},
-             timestamp=at, forwarded_at=None)
+    _statement(rows, person, course, verb="passed" if passed else "failed", kind="assessment",
+               key=course["quiz"], title=course["titles"][course["quiz"]], at=at, result={
+                   "score": {"scaled": score / 100, "raw": score, "min": 0, "max": 100},
+                   "success": passed, "completion": True,
+                   "duration": statements.iso_duration(timedelta(minutes=8))})
 
 
 def _completion(rows: Rows, person: dict, course: dict, enrollment: int,
@@ -158,11 +161,25 @@ def _completion(rows: Rows, person: dict, course: dict, enrollment: int,
              kind=course["kind"], provider=course["provider"],
              started_on=local_date(enrolled_at), ended_on=day,
              certificate_number=f"KASN-{day.year}-{enrollment:07d}", recorded_at=completed_at)
-    rows.add(XapiStatement, id=str(uuid.uuid4()), user_id=person["id"], verb="completed",
-             activity_type="course", activity_id=course["slug"], activity_name=course["title"],
-             result={"completion": True, "success": True,
-                     "score": {"scaled": 1.0, "raw": 100.0, "min": 0, "max": 100}},
-             timestamp=completed_at, forwarded_at=None)
+    _statement(rows, person, course, verb="completed", kind="course", key=None,
+               title=course["title"], at=completed_at, result={
+                   "completion": True, "success": True,
+                   "score": {"scaled": 1.0, "raw": 100.0, "min": 0, "max": 100}})
+
+
+def _statement(rows: Rows, person: dict, course: dict, *, verb: str, kind: str,
+               key: str | None, title: str, at: datetime, result: dict) -> None:
+    """An xAPI statement with its stored JSON (xapi.services.record)."""
+    statement_id = str(uuid.uuid4())
+    rows.add(XapiStatement, id=statement_id, user_id=person["id"], verb=verb,
+             activity_type=kind, activity_id=course["slug"] + (f".{key}" if key else ""),
+             activity_name=title, result=result, timestamp=at, forwarded_at=None,
+             statement=statements.build(
+                 statement_id=statement_id, base_url=current_app.config["BASE_URL"],
+                 actor_name=person["name"], nip=person["nip"], verb=verb, user_id=person["id"],
+                 course_id=course["id"], course_slug=course["slug"],
+                 course_title=course["title"], kind=kind, key=key, title=title, result=result,
+                 at=at))
 
 
 def add_outside_training(rows: Rows, person: dict, rng: random.Random, now: datetime,

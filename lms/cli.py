@@ -22,6 +22,7 @@ from lms.auth.cli import token as token_commands
 from lms.certificates.cli import bsre_group, certificates_group, keys_group
 from lms.notifications.cli import notify as notify_command
 from lms.siasn.cli import siasn as siasn_commands
+from lms.xapi.cli import xapi_forward as xapi_forward_command
 
 lms_group = AppGroup("lms", help="Kelas ASN administration commands.")
 lms_group.add_command(audit_commands)
@@ -31,6 +32,7 @@ lms_group.add_command(keys_group)
 lms_group.add_command(certificates_group)
 lms_group.add_command(bsre_group)
 lms_group.add_command(siasn_commands)
+lms_group.add_command(xapi_forward_command)
 
 
 def _fail(lines: list[str]) -> None:
@@ -366,25 +368,6 @@ def framework_import(file: str, dry_run: bool) -> None:
                               "updated": summary.updated, "via": "cli"})
         db.session.commit()
         click.echo(str(summary))
-
-
-@lms_group.command("xapi-forward")
-def xapi_forward() -> None:
-    """Send pending xAPI statements to the LRS configured in LMS_XAPI_ENDPOINT."""
-    from lms.extensions import db
-    from lms.xapi.services import ForwardFailed, forward
-
-    endpoint = current_app.config["XAPI_ENDPOINT"]
-    if not endpoint:
-        _fail(["LMS_XAPI_ENDPOINT is not set"])
-    try:
-        sent = forward(db.session, endpoint=endpoint, auth=current_app.config["XAPI_AUTH"],
-                       base_url=current_app.config["BASE_URL"])
-    except ForwardFailed as exc:
-        db.session.rollback()
-        _fail([f"LRS refused the statements: {exc}"])
-    db.session.commit()
-    click.echo(f"{sent} statement(s) forwarded")
 
 
 @lms_group.command("backup")

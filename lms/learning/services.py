@@ -139,13 +139,17 @@ def complete_lesson(session: Session, user: User, version: CourseVersion, item: 
         )
     )
     if not exists:
+        done_at = at or utcnow()
         try:
             with session.begin_nested():
                 session.add(LessonCompletion(
                     user_id=user.id, course_id=version.course_id, lesson_key=item.key,
-                    completed_at=at or utcnow()))
+                    completed_at=done_at))
         except IntegrityError:  # a double click or a second tab got there first
             pass
+        else:
+            record(session, user=user, verb="completed", version=version, item=item,
+                   result={"completion": True}, at=done_at)
     return complete_course_if_done(session, user, version, at)
 
 
@@ -263,6 +267,9 @@ def complete_due_enrollments(session: Session, version: CourseVersion) -> int:
     done: dict[int, set[str]] = {}
     for user_id, key in session.execute(lessons.union(quizzes)):
         done.setdefault(user_id, set()).add(key)
+    # The learners' names for their xAPI statements, in one query.
+    session.scalars(select(User).join(Enrollment, Enrollment.user_id == User.id).where(
+        Enrollment.course_id == version.course_id, Enrollment.completed_at.is_(None))).all()
     completed = 0
     for enrollment in enrollments:
         if required <= done.get(enrollment.user_id, set()):
@@ -333,8 +340,8 @@ def _record_completion(session: Session, enrollment: Enrollment, version: Course
     result: dict = {"completion": True, "success": True}
     if score is not None:
         result["score"] = {"scaled": round(score / 100, 4), "raw": score, "min": 0, "max": 100}
-    record(session, user_id=user_id, verb="completed", activity_type="course",
-           activity_id=version.course.slug, activity_name=version.title, result=result)
+    learner = session.get(User, user_id)  # the requester, or preloaded by the caller
+    record(session, user=learner, verb="completed", version=version, result=result, at=now)
     session.flush()
     return 1
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from itsdangerous import URLSafeTimedSerializer
+from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import Integer, cast, func, null, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -31,7 +31,15 @@ ATTEMPT_TOKEN_SALT = "quiz-attempt"
 def attempt_token_serializer(secret_key: str) -> URLSafeTimedSerializer:
     """Signs and reads a quiz page's token: the version it pins, the start nonce (the
     attempt's idempotency key) and the learner; the signing time is when the page was made."""
-    return URLSafeTimedSerializer(secret_key, salt=ATTEMPT_TOKEN_SALT)
+    return URLSafeTimedSerializer(secret_key, salt=ATTEMPT_TOKEN_SALT, signer=_ClockSigner)
+
+
+class _ClockSigner(TimestampSigner):
+    """Signs with the app's clock (``lms.timeutil``), which dates the attempt's other end:
+    the time from page to submission (an attempt's xAPI duration) is read on one clock."""
+
+    def get_timestamp(self) -> int:
+        return int(utcnow().replace(tzinfo=UTC).timestamp())
 
 
 class InvalidAnswers(ValueError):
@@ -184,9 +192,11 @@ def submit_attempt(
         ))
         if attempt is None:
             continue
-        record(session, user_id=user.id, verb="passed" if attempt.passed else "failed",
-               activity_type="assessment", activity_id=f"{version.course.slug}.{item.key}",
-               activity_name=item.title, result=_xapi_result(score, attempt.passed))
+        record(session, user=user, verb="passed" if attempt.passed else "failed",
+               version=version, item=item, result=_xapi_result(score, attempt.passed),
+               at=attempt.submitted_at,
+               duration=(attempt.submitted_at - attempt.started_at
+                         if start is not None or started_at is not None else None))
         return attempt
     raise AttemptLimitReached()
 

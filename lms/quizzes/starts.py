@@ -137,18 +137,20 @@ def _record_timeout(session: Session, user: User, start: QuizStart, item: Item |
         return
     for _try in range(5):
         number = _attempts_used(session, user, start.course_id, start.quiz_key) + 1
+        attempt = Attempt(
+            user_id=user.id, course_id=start.course_id, quiz_key=start.quiz_key,
+            version_id=start.version_id, number=number, started_at=start.started_at,
+            submitted_at=utcnow(), score=0.0, passed=False, answers={},
+            results={"questions": {}, "timed_out": True})
         try:
             with session.begin_nested():
-                session.add(Attempt(
-                    user_id=user.id, course_id=start.course_id, quiz_key=start.quiz_key,
-                    version_id=start.version_id, number=number, started_at=start.started_at,
-                    submitted_at=utcnow(), score=0.0, passed=False, answers={},
-                    results={"questions": {}, "timed_out": True}))
+                session.add(attempt)
         except IntegrityError:
             continue  # a concurrent attempt took this number
-        record(session, user_id=user.id, verb="failed", activity_type="assessment",
-               activity_id=f"{start.version.course.slug}.{start.quiz_key}",
-               activity_name=item.title,
+        record(session, user=user, verb="failed", version=start.version, item=item,
                result={"score": {"scaled": 0, "raw": 0, "min": 0, "max": 100},
-                       "success": False, "completion": False})
+                       "success": False, "completion": False},
+               at=attempt.submitted_at,
+               # it lasted its whole time limit (then the learner was away)
+               duration=timedelta(minutes=quiz_from_item(item).time_limit_minutes or 0))
         return

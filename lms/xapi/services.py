@@ -1,92 +1,72 @@
-"""Record learning events and forward them as xAPI 1.0.3 statements to an LRS."""
+"""Record learning events as complete xAPI 1.0.3 statements, and the forwarding queue."""
 
 from __future__ import annotations
 
-import base64
-import json
-import urllib.error
-import urllib.request
+import uuid
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from lms.auth.models import User
+from lms.courses.models import CourseVersion, Item
 from lms.timeutil import utcnow
+from lms.xapi import statements
 from lms.xapi.models import XapiStatement
 
-VERBS = {
-    "completed": "http://adlnet.gov/expapi/verbs/completed",
-    "passed": "http://adlnet.gov/expapi/verbs/passed",
-    "failed": "http://adlnet.gov/expapi/verbs/failed",
-}
-ACTIVITY_TYPES = {
-    "course": "http://adlnet.gov/expapi/activities/course",
-    "assessment": "http://adlnet.gov/expapi/activities/assessment",
-}
+KINDS = {"quiz": "assessment", "lesson": "lesson"}  # an item's kind → its activity type
 
 
-class ForwardFailed(Exception):
-    """The LRS did not accept the statements."""
-
-
-def record(session: Session, *, user_id: int, verb: str, activity_type: str, activity_id: str,
-           activity_name: str, result: dict[str, Any]) -> XapiStatement:
-    """Store one learning event; it is forwarded later, so a slow LRS never slows a learner."""
-    statement = XapiStatement(user_id=user_id, verb=verb, activity_type=activity_type,
-                              activity_id=activity_id, activity_name=activity_name, result=result)
-    session.add(statement)
-    return statement
-
-
-def to_xapi(statement: XapiStatement, base_url: str) -> dict[str, Any]:
-    """The xAPI 1.0.3 JSON of a stored statement; activity ids are pages of this site."""
-    base = base_url.rstrip("/")
-    slug, _, quiz = statement.activity_id.partition(".")
-    activity = f"{base}/kursus/{slug}" + (f"/kuis/{quiz}" if quiz else "")
-    return {
-        "id": statement.id,
-        "actor": {"objectType": "Agent", "name": statement.user.name,
-                  "account": {"homePage": base, "name": statement.user.nip}},
-        "verb": {"id": VERBS[statement.verb], "display": {"en-US": statement.verb}},
-        "object": {"objectType": "Activity", "id": activity, "definition": {
-            "type": ACTIVITY_TYPES[statement.activity_type],
-            "name": {"id-ID": statement.activity_name}}},
-        "result": statement.result,
-        "timestamp": statement.timestamp.isoformat(timespec="seconds") + "Z",
-    }
+def record(session: Session, *, user: User, verb: str, version: CourseVersion,
+           item: Item | None = None, result: dict[str, Any], at: datetime | None = None,
+           duration: timedelta | None = None) -> XapiStatement:
+    """Store one learning event on the course (``item`` None) or one of its quizzes or
+    lessons, with its statement complete as of now: the learner's name, the titles and the
+    site's address (``LMS_BASE_URL``) of this moment are what the LRS will receive, however
+    they change later. It is forwarded later, so a slow LRS never slows a learner."""
+    at = at or utcnow()
+    kind = KINDS[item.kind] if item is not None else "course"
+    if duration is not None:
+        result = {**result, "duration": statements.iso_duration(duration)}
+    row = XapiStatement(
+        id=str(uuid.uuid4()), user_id=user.id, verb=verb, activity_type=kind,
+        activity_id=version.course.slug + (f".{item.key}" if item is not None else ""),
+        activity_name=item.title if item is not None else version.title,
+        result=result, timestamp=at)
+    row.statement = statements.build(
+        statement_id=row.id, base_url=current_app.config["BASE_URL"], actor_name=user.name,
+        nip=user.nip, verb=verb, user_id=user.id, course_id=version.course_id,
+        course_slug=version.course.slug, course_title=version.title, kind=kind,
+        key=item.key if item is not None else None, title=row.activity_name, result=result,
+        at=at)
+    session.add(row)
+    return row
 
 
 def pending(session: Session, limit: int = 500) -> list[XapiStatement]:
-    """Statements not yet forwarded, oldest first."""
+    """Statements neither forwarded nor parked, oldest first."""
     return list(session.scalars(
-        select(XapiStatement).where(XapiStatement.forwarded_at.is_(None))
-        .order_by(XapiStatement.timestamp).limit(limit)))
+        select(XapiStatement)
+        .where(XapiStatement.forwarded_at.is_(None), XapiStatement.parked_at.is_(None))
+        .order_by(XapiStatement.timestamp, XapiStatement.id).limit(limit)))
 
 
-def forward(session: Session, *, endpoint: str, auth: str | None, base_url: str,
-            timeout: float = 10) -> int:
-    """POST pending statements to ``{endpoint}/statements``; marks them forwarded on success.
-    Statement ids make a retry after a lost answer safe: the LRS ignores known ids."""
-    batch = pending(session)
-    if not batch:
-        return 0
-    request = urllib.request.Request(
-        endpoint.rstrip("/") + "/statements", method="POST",
-        data=json.dumps([to_xapi(s, base_url) for s in batch]).encode(),
-        headers={"Content-Type": "application/json", "X-Experience-API-Version": "1.0.3"})
-    if auth:
-        request.add_header("Authorization", "Basic " + base64.b64encode(auth.encode()).decode())
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            if response.status not in (200, 204):
-                raise ForwardFailed(f"LRS answered {response.status}")
-    except urllib.error.HTTPError as exc:
-        exc.close()  # it holds the connection open
-        raise ForwardFailed(f"LRS answered {exc.code}") from None
-    except OSError as exc:
-        raise ForwardFailed(str(exc)) from exc
-    now = utcnow()
-    for statement in batch:
-        statement.forwarded_at = now
-    session.flush()
-    return len(batch)
+def list_parked(session: Session) -> list[XapiStatement]:
+    """Statements an LRS refused, oldest first, with their learners."""
+    return list(session.scalars(
+        select(XapiStatement).where(XapiStatement.parked_at.is_not(None))
+        .order_by(XapiStatement.timestamp, XapiStatement.id)))
+
+
+def requeue_parked(session: Session, ids: list[str] | None = None) -> int:
+    """Put parked statements (all, or those of ``ids``) back in the queue; how many."""
+    query = update(XapiStatement).where(XapiStatement.parked_at.is_not(None))
+    if ids:
+        query = query.where(XapiStatement.id.in_(ids))
+    count = session.execute(query.values(parked_at=None, parked_reason=None)
+                            .execution_options(synchronize_session=False)).rowcount
+    session.expire_all()
+    return count
+

@@ -18,6 +18,7 @@ from lms.offline.models import OfflineAction
 from lms.quizzes.models import Attempt
 from lms.timeutil import utcnow
 from lms.xapi.models import XapiStatement
+from lms.xapi.statements import timestamp as xapi_timestamp
 from tests.conftest import PASSING_ANSWERS, write_course
 
 
@@ -84,7 +85,14 @@ def test_a_stored_course_synced_later_completes_once_dated_when_it_happened(
     assert _count(db, OfflineAction) == 3
     assert _count(db, Attempt) == 1 and _count(db, LessonCompletion) == 2
     assert _count(db, JpLedgerEntry) == 1
-    assert _count(db, XapiStatement, XapiStatement.verb == "completed") == 1
+    assert _count(db, XapiStatement, XapiStatement.activity_type == "course") == 1
+    assert _count(db, XapiStatement, XapiStatement.activity_type == "lesson") == 2
+    dated = {row.activity_id: row.statement["timestamp"]  # when it happened, not the sync
+             for row in db.session.scalars(select(XapiStatement))}
+    assert dated == {"kursus-uji.pengantar": xapi_timestamp(offline),
+                     "kursus-uji.lanjutan": xapi_timestamp(offline + timedelta(minutes=7)),
+                     "kursus-uji.kuis": xapi_timestamp(offline + timedelta(minutes=9)),
+                     "kursus-uji": xapi_timestamp(offline + timedelta(minutes=9))}
     assert "Anda menyelesaikan kursus ini" in client.get("/kursus/kursus-uji").get_data(as_text=True)
 
 
