@@ -47,6 +47,8 @@ def draft(slug: str):
     return render_template(
         "authoring/draft.html", draft=found, modules=outline(found),
         errors=[content_problem(e) for e in check_draft(db.session, found)],
+        warnings=[content_problem(w) for path in sorted(found.files)
+                  for w in markdown_warnings(path, found.files[path])],
         action_form=ActionForm(), module_form=ModuleForm(), item_form=ItemForm(),
         move_form=MoveForm(), delete_form=DeleteForm(), asset_form=AssetForm(),
     )

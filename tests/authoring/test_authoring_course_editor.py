@@ -133,3 +133,19 @@ def test_the_editor_warns_about_plain_text_syntax_and_renders_the_rest(
     box = re.search(r'id="warnings-body"[^>]*>(.*?)</div>', page, re.S).group(1)
     assert box.count('class="field-warning"') == 6 and f"{LESSON}:41: blok" in box
     assert '<div class="admonition note">' in page and '<div class="footnote">' in page
+
+
+def test_the_draft_page_lists_warnings_that_do_not_stop_publishing(client, login, owned_course):
+    slug, owner = owned_course()
+    login(owner)
+    _open(client, slug)
+    page = _page(client, slug, LESSON)
+    data = {"revision": _revision(page), "action": "save", "f_title": "Cadangan",
+            "f_minutes": "10", "body": REAL_WORLD.split("---\n", 2)[2]}
+    assert client.post(f"/pengajar/draf/{slug}/berkas/{LESSON}", data=data).status_code == 302
+
+    draft = client.get(f"/pengajar/draf/{slug}").get_data(as_text=True)
+
+    assert "Draf valid dan siap diterbitkan" in draft
+    assert "6 peringatan: sintaks yang tampil sebagai teks biasa" in draft
+    assert f"{LESSON}:47: rumus &#39;$$&#39; tidak didukung" in draft
