@@ -80,12 +80,14 @@ def check(paths: tuple[str, ...]) -> None:
         warnings = [f"{_join(path, w.file)}:{w.line}: "
                     + gettext("peringatan: %(message)s", message=w.translated(gettext))
                     for path in paths for w in package_warnings(path)]
+        summary = (gettext("%(packages)s paket valid, %(warnings)s peringatan",
+                           packages=len(paths), warnings=len(warnings)) if warnings
+                   else gettext("%(packages)s paket valid", packages=len(paths)))
     for line in warnings:
         click.echo(line, err=True)
     if problems:
         _fail(problems)
-    click.echo(f"{len(paths)} package(s) valid"
-               + (f", {len(warnings)} warning(s)" if warnings else ""))
+    click.echo(summary)
 
 
 def _join(package: str, file: str) -> str:

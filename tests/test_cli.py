@@ -31,7 +31,7 @@ def test_check_works_before_the_database_exists(tmp_path):
                       "SECRET_KEY": "x"})
     result = app.test_cli_runner().invoke(args=["lms", "check", *STARTERS])
     assert result.exit_code == 0, result.output
-    assert "3 package(s) valid" in result.stdout and "lms init-db" in result.stderr
+    assert "3 paket valid" in result.stdout and "lms init-db" in result.stderr
 
 
 def test_check_reports_file_and_line(runner, tmp_path):

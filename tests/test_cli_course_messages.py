@@ -27,7 +27,7 @@ def test_check_warns_with_file_and_line_and_still_passes(runner, tmp_path):
     assert [line.split(":")[1] for line in warnings] == ["41", "43", "47", "49", "51", "53"]
     assert f"{lesson}:41: peringatan: blok ':::' tidak didukung" in result.stderr
     assert f"{lesson}:51: peringatan: atribut pandoc {{#ringkasan .unnumbered}}" in result.stderr
-    assert result.stdout.strip() == "1 package(s) valid, 6 warning(s)"
+    assert result.stdout.strip() == "1 paket valid, 6 peringatan"
 
 
 def test_check_errors_are_in_indonesian_by_default(runner, tmp_path):
@@ -52,3 +52,10 @@ def test_check_follows_an_english_default_locale(app, runner, tmp_path):
     assert f"{folder}/01-dasar/02-lanjutan.md:3: 'minutes' must be >= 1, got 0" in result.stderr
     assert (f"{folder}/01-dasar/01-pengantar.md:47: warning: '$$' math is not supported"
             in result.stderr)
+
+
+def test_check_says_valid_in_english_too(app, runner):
+    app.config["BABEL_DEFAULT_LOCALE"] = "en"
+    result = runner.invoke(args=["lms", "check", str(ROOT / "courses" / "manajemen-waktu")])
+
+    assert result.exit_code == 0 and result.stdout.strip() == "1 package(s) valid"
