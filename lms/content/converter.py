@@ -68,7 +68,7 @@ class _FenceSpacing(Preprocessor):
     Python-Markdown expects of an item's content."""
 
     def run(self, lines: list[str]) -> list[str]:
-        closing = _closed_fences(lines)
+        closing = closed_fences(lines)
         lines = list(lines)
         for end, start in closing.items():
             indent = len(lines[start]) - len(lines[start].lstrip(" "))
@@ -86,7 +86,7 @@ class _FenceSpacing(Preprocessor):
         return result
 
 
-def _closed_fences(lines: list[str]) -> dict[int, int]:
+def closed_fences(lines: list[str]) -> dict[int, int]:
     """Closing line → opening line of every fence that is closed (by the very same marker,
     as SuperFences and fenced_code close it); an opener never closed is no fence."""
     found: dict[int, int] = {}

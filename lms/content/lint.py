@@ -10,10 +10,7 @@ from pathlib import Path
 from .archive import PackageFiles, read_package
 from .model import N_, ContentError
 from .quizparse import QUESTION_HEADING
-from .render import closes_fence
-
-# Fences may be indented (a code block in a list item), unlike the lines they must not catch.
-_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+from .render import code_lines
 _CODE_SPAN = re.compile(r"(`+).+?\1")
 _DIV = re.compile(r"^ {0,3}:{3,}")
 _MATH = re.compile(r"\$\$")
@@ -53,18 +50,10 @@ def markdown_warnings(file: str, text: str) -> list[ContentError]:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     quiz = file.endswith(".quiz.md")
     found: list[ContentError] = []
-    fence: str | None = None
     front_matter_end = _front_matter_end(lines)
+    in_code = code_lines(lines)
     for number, line in enumerate(lines, start=1):
-        if number <= front_matter_end:
-            continue
-        opener = _FENCE.match(line)
-        if fence:
-            if opener and closes_fence(fence, opener.group(1)):
-                fence = None
-            continue
-        if opener:
-            fence = opener.group(1)
+        if number <= front_matter_end or number - 1 in in_code:
             continue
         prose = _CODE_SPAN.sub("", line)
         if _DIV.match(prose):

@@ -10,7 +10,7 @@ from urllib.parse import quote, unquote
 
 import nh3
 
-from .converter import converter
+from .converter import closed_fences, converter
 
 LinkResolver = Callable[[str], "str | None"]
 
@@ -139,19 +139,19 @@ def closes_fence(fence: str, marker: str) -> bool:
 
 
 def _map_targets(md: str, visit: Callable[[int, str], str]) -> str:
-    # One scanner serves both validation and rewriting, so they always agree on what a link is.
-    lines: list[str] = []
-    fence: str | None = None
-    for number, line in enumerate(md.split("\n"), start=1):
-        opener = FENCE.match(line)
-        if fence and opener and closes_fence(fence, opener.group(1)):
-            fence = None
-        elif not fence and opener:
-            fence = opener.group(1)
-        elif not fence:
-            line = _outside_code_spans(line, lambda text: _map_text(text, number, visit))
-        lines.append(line)
-    return "\n".join(lines)
+    # One scanner serves both validation and rewriting, so they always agree on what a link is;
+    # code is what the converter renders as code: closed fences, indented ones in lists too.
+    lines = md.split("\n")
+    in_code = code_lines(lines)
+    return "\n".join(
+        line if index in in_code
+        else _outside_code_spans(line, lambda text, n=index + 1: _map_text(text, n, visit))
+        for index, line in enumerate(lines))
+
+
+def code_lines(lines: list[str]) -> set[int]:
+    """Indexes of the lines of fenced code blocks, their fences included."""
+    return {n for end, start in closed_fences(lines).items() for n in range(start, end + 1)}
 
 
 def _outside_code_spans(line: str, change: Callable[[str], str]) -> str:

@@ -99,3 +99,14 @@ def test_the_lesson_loads_and_its_package_is_warned_about(make_package):
     assert {w.file for w in warnings} == {PATH}
     assert len(warnings) == 6
     assert files_warnings({PATH: b"\xff\xfe"}) == []  # not UTF-8: the check says so, not this
+
+
+def test_links_are_checked_where_they_render_as_links():
+    from lms.content.render import relative_targets
+
+    in_item = "1. Tulis:\n\n    ```markdown\n    [lanjut](02-lanjut.md)\n    ```\n"
+    unclosed = "```\n[lanjut](02-lanjut.md)\n"
+
+    assert "<pre><code" in render_markdown(in_item) and relative_targets(in_item) == []
+    assert "<a href" in render_markdown(unclosed)
+    assert relative_targets(unclosed) == [(2, "02-lanjut.md")]
