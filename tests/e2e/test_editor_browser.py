@@ -63,6 +63,7 @@ def test_trainer_writes_previews_and_publishes_in_chromium(live_server, browser,
     assert heading_becomes(browser, "Draf: Kursus Uji")
 
     browser.find_element(By.ID, "title").send_keys("Penerapan")  # the slug comes from it
+    assert browser.find_element(By.ID, "slug").get_attribute("placeholder") == "penerapan"
     browser.find_element(By.XPATH, "//button[contains(., 'Tambah modul')]").click()
     assert heading_becomes(browser, "Modul: Penerapan")
 
