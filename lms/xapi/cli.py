@@ -22,7 +22,7 @@ from flask.cli import with_appcontext
 def xapi_forward(list_parked: bool, retry_parked: bool, retry_ids: tuple[str, ...]) -> None:
     """Send pending xAPI statements to the LRS configured in LMS_XAPI_ENDPOINT."""
     from lms.extensions import db  # here, not at the top: ``lms --help`` stays fast
-    from lms.xapi.forwarding import Lrs, forward
+    from lms.xapi.forwarding import ForwardReport, Lrs, forward_batch
     from lms.xapi.services import list_parked as parked_statements
     from lms.xapi.services import requeue_parked
 
@@ -39,7 +39,9 @@ def xapi_forward(list_parked: bool, retry_parked: bool, retry_ids: tuple[str, ..
     if retry_parked or retry_ids:
         requeued = requeue_parked(db.session, None if retry_parked else list(retry_ids))
         click.echo(f"{requeued} parked statement(s) back in the queue")
-    report = forward(db.session, Lrs(endpoint, current_app.config["XAPI_AUTH"]))
+    lrs, report = Lrs(endpoint, current_app.config["XAPI_AUTH"]), ForwardReport()
+    while forward_batch(db.session, lrs, report):
+        db.session.commit()
     db.session.commit()
     for row in report.parked:
         click.echo(_line(row))

@@ -4,7 +4,8 @@ A batch the LRS accepts is marked forwarded. A batch it refuses because of a sta
 (400, 409, 413, 422… — any 4xx but the ones in ``STOPS``) is split in halves until the refused
 statements are alone: each is parked with the LRS's answer, the others go through. An answer
 that says the LRS, its address or the credentials are the problem (``STOPS``, 5xx, no
-connection) stops the run: nothing more is sent, and the rest waits for the next run."""
+connection, a redirect) stops the run: nothing more is sent, and the rest waits for the next
+run."""
 
 from __future__ import annotations
 
@@ -48,6 +49,14 @@ class Answer:
         return f"LRS answered {self.status}" + (f": {self.text}" if self.text else "")
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect is answered as it is: urllib would follow a 301/302 of a POST with a GET,
+    whose 200 (a page of statements) would pass for the batch accepted."""
+
+    def redirect_request(self, *_args, **_kwargs) -> None:
+        return None
+
+
 class Lrs:
     """``POST {endpoint}/statements`` with HTTP Basic ``user:password`` (``auth``)."""
 
@@ -55,6 +64,7 @@ class Lrs:
         self.url = endpoint.rstrip("/") + "/statements"
         self.auth = auth
         self.timeout = timeout
+        self.opener = urllib.request.build_opener(_NoRedirect)
 
     def post(self, batch: list[dict]) -> Answer:
         """Send ``batch`` as one JSON array; the answer, whatever it is."""
@@ -65,13 +75,15 @@ class Lrs:
             request.add_header("Authorization",
                                "Basic " + base64.b64encode(self.auth.encode()).decode())
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
+            with self.opener.open(request, timeout=self.timeout) as response:  # noqa: S310
                 return Answer(response.status, "")
         except urllib.error.HTTPError as exc:
             try:
                 body = exc.read(4 * EXCERPT).decode("utf-8", "replace")
             finally:
                 exc.close()  # it holds the connection open
+            if 300 <= exc.code < 400:  # the endpoint moved: say where to
+                body = f"redirects to {exc.headers.get('Location', '?')}; check the endpoint"
             return Answer(exc.code, " ".join(body.split())[:EXCERPT])
         except OSError as exc:
             return Answer(0, str(getattr(exc, "reason", exc)))
@@ -91,20 +103,21 @@ class Stopped(Exception):
     """The LRS cannot take statements now (or ever, with these settings)."""
 
 
-def forward(session: Session, lrs: Lrs, batch_size: int = 500) -> ForwardReport:
-    """Send every pending statement, batch by batch, oldest first; parks what the LRS
-    refuses and stops at the first answer that is not about a statement (``report.stopped``).
-    Flushes; the caller commits, also after a stop (what was sent stays marked)."""
-    report = ForwardReport()
-    while batch := pending(session, batch_size):
-        try:
-            _send(lrs, batch, report)
-        except Stopped as exc:
-            report.stopped = str(exc)
-            break
-        finally:
-            session.flush()
-    return report
+def forward_batch(session: Session, lrs: Lrs, report: ForwardReport,
+                  batch_size: int = 500) -> bool:
+    """Send the oldest pending statements (one batch), parking what the LRS refuses; adds to
+    ``report``. False when nothing was pending or the run must stop (``report.stopped``).
+    Flushes; the caller commits after each batch, also after a stop (what was sent stays
+    marked), so that a long first run keeps what it did if it is interrupted."""
+    batch = pending(session, batch_size)
+    if not batch:
+        return False
+    try:
+        _send(lrs, batch, report)
+    except Stopped as exc:
+        report.stopped = str(exc)
+    session.flush()
+    return report.stopped is None
 
 
 def _send(lrs: Lrs, batch: list[XapiStatement], report: ForwardReport) -> None:

@@ -27,7 +27,12 @@ class _Lrs(BaseHTTPRequestHandler):
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         headers = {k.lower(): v for k, v in self.headers.items()}
         _Lrs.received.append((self.path, headers, body))
-        if _Lrs.status != 200:
+        if _Lrs.status in (301, 302):  # moved to https (a GET there would list statements)
+            self.send_response(_Lrs.status)
+            self.send_header("Location", "https://lrs.example.go.id/xapi/statements")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        elif _Lrs.status != 200:
             self._answer(_Lrs.status, b"busy")
         elif any(s["id"] in _Lrs.refuse for s in body):
             self._answer(409, b'{"detail": "Differing statements already exist with the '
@@ -167,6 +172,17 @@ def test_a_down_lrs_or_wrong_settings_stop_the_run_and_park_nothing(db, runner, 
     assert "4 statement(s) forwarded" in runner.invoke(args=["lms", "xapi-forward"]).output
 
 
+def test_a_redirect_stops_the_run_rather_than_being_followed(db, runner, finished, lrs):
+    lrs.status = 301
+    result = runner.invoke(args=["lms", "xapi-forward"])
+    assert result.exit_code == 1, result.output
+    assert ("LRS answered 301: redirects to https://lrs.example.go.id/xapi/statements; check "
+            "the endpoint") in result.output
+    db.session.expire_all()
+    assert all(r.forwarded_at is None and r.parked_at is None for r in _stored(db))
+    assert len(lrs.received) == 1
+
+
 def test_an_unreachable_lrs_stops_the_run(db, app, runner, finished, lrs):
     app.config["XAPI_ENDPOINT"] = "http://127.0.0.1:9/xapi"  # discard: nothing listens
     result = runner.invoke(args=["lms", "xapi-forward"])
@@ -179,3 +195,20 @@ def test_forwarding_needs_an_endpoint(app, runner):
     app.config["XAPI_ENDPOINT"] = None
     result = runner.invoke(args=["lms", "xapi-forward"])
     assert result.exit_code == 1 and "LMS_XAPI_ENDPOINT is not set" in result.output
+
+
+def test_batches_go_one_after_the_other_and_halve_around_a_refused_statement(
+        app, db, finished, lrs):
+    from lms.xapi.forwarding import ForwardReport, Lrs, forward_batch
+
+    rows = _stored(db)
+    lrs.refuse = {rows[0].id}
+    client, report = Lrs(app.config["XAPI_ENDPOINT"], app.config["XAPI_AUTH"]), ForwardReport()
+    while forward_batch(db.session, client, report, batch_size=3):
+        db.session.commit()
+    assert report.sent == 3 and [r.id for r in report.parked] == [rows[0].id]
+    assert report.stopped is None
+    sizes = [len(body) for _path, _headers, body in lrs.received]
+    # The first batch (3), its halves until the refused one is alone, then the second (1).
+    assert sizes[0] == 3 and sizes[-1] == 1 and len(sizes) <= 6
+    assert {s["id"] for _p, _h, body in lrs.received for s in body} == {r.id for r in rows}
