@@ -61,6 +61,7 @@ def create_app(config: dict[str, Any] | None = None, *, web: bool = True) -> Fla
 
     from lms.admin import views as admin_views
     from lms.api import views as api_views
+    from lms.application_tasks import views as application_task_views
     from lms.audit import views as audit_views
     from lms.auth import views as auth_views
     from lms.authoring import views as authoring_views
@@ -86,7 +87,7 @@ def create_app(config: dict[str, Any] | None = None, *, web: bool = True) -> Fla
     for views in (auth_views, course_views, learning_views, quiz_views, competency_views,
                   manager_views, notification_views, authoring_views, admin_views, ops_views,
                   audit_views, certificate_views, siasn_views, planning_views,
-                  offline_views, mentoring_views):
+                  offline_views, mentoring_views, application_task_views):
         app.register_blueprint(views.bp)
     app.register_blueprint(api_views.bp, url_prefix="/api/v1")
     csrf.exempt(api_views.bp)  # token-authenticated, no cookies

@@ -146,13 +146,16 @@ def seed_demo() -> None:
     from lms.demo_activity import seed_activity, seed_owners
     from lms.demo_mentoring import seed_mentoring
     from lms.demo_planning import seed_planning
+    from lms.demo_tasks import seed_tasks
     from lms.extensions import db
 
     created = seed(db.session)
     seed_owners(db.session)
-    history = seed_activity(db.session, CertificateStore.from_config(current_app.config))
+    store = CertificateStore.from_config(current_app.config)
+    history = seed_activity(db.session, store)
     seed_planning(db.session)
     seed_mentoring(db.session)
+    seed_tasks(db.session, store)
     db.session.commit()
     click.echo(f"demo data ready ({created} accounts created"
                f"{', learning history added' if history else ''})")

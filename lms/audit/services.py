@@ -52,6 +52,7 @@ ACTIONS = (
     "plan.returned",           # a development plan was returned with a comment
     "mentoring.created",       # a manager or admin paired a mentor with mentees
     "mentoring.validated",     # a supervisor validated a mentee's part (JP and evidence)
+    "application_task.assessed",  # a supervisor assessed an application task report
 )
 
 PAGE_SIZE = 50

@@ -51,6 +51,7 @@ ACTION_LABELS = {
     "plan.returned": _l("Rencana pengembangan dikembalikan"),
     "mentoring.created": _l("Program mentoring dibuat"),
     "mentoring.validated": _l("Mentoring divalidasi"),
+    "application_task.assessed": _l("Tugas penerapan dinilai"),
 }
 
 

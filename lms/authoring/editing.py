@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from lms.content import ContentError
+from lms.content import TASK_FILE, ContentError
 from lms.content.export import _scalar
 from lms.content.frontmatter import FrontMatter, split_front_matter
 
@@ -14,21 +14,26 @@ from lms.content.frontmatter import FrontMatter, split_front_matter
 FIELDS = {
     "course": ("title", "summary", "jp", "language", "kind", "provider"),
     "module": ("title", "summary"),
+    "task": ("title", "due_days"),
     "lesson": ("title", "minutes", "id"),
     "quiz": ("title", "id", "passing_score", "max_attempts", "time_limit_minutes", "shuffle",
              "required", "scoring", "retake_after_pass", "show_answers"),
 }
 # course.md's competencies are picked from the framework (code and level lists), not typed.
 COMPETENCY_KEY = "competencies"
-NUMBER_KEYS = {"jp", "minutes", "passing_score", "max_attempts", "time_limit_minutes"}
+NUMBER_KEYS = {"jp", "minutes", "passing_score", "max_attempts", "time_limit_minutes",
+               "due_days"}
 BOOLEAN_KEYS = {"shuffle", "required", "retake_after_pass"}
 _INTEGER = re.compile(r"^-?\d+$")
 
 
 def file_kind(path: str) -> str:
-    """``course``, ``module``, ``quiz`` or ``lesson`` by the file's place in the package."""
+    """``course``, ``task``, ``module``, ``quiz`` or ``lesson`` by the file's place in the
+    package."""
     if path == "course.md":
         return "course"
+    if path == TASK_FILE:
+        return "task"
     if path.endswith("/module.md"):
         return "module"
     return "quiz" if path.endswith(".quiz.md") else "lesson"

@@ -160,6 +160,8 @@ def _rendered(package, path: str) -> dict:
     """What learners would see for ``path``: its HTML and, for a quiz, its questions."""
     if path == "course.md":
         return {"title": package.title, "html": package.description_html}
+    if package.task is not None and path == package.task.path:
+        return {"title": package.task.title, "html": package.task.html}
     for module in package.modules:
         if path == f"{module.path}/module.md":
             return {"title": module.title, "html": module.intro_html}

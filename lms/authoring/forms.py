@@ -89,6 +89,8 @@ class FileForm(FlaskForm):
                              validators=[Optional()])
     f_kind = StringField(_l("Jenis pelatihan"), validators=[Optional(), Length(max=40)])
     f_provider = StringField(_l("Penyelenggara"), validators=[Optional(), Length(max=200)])
+    f_due_days = StringField(_l("Tenggat laporan (hari setelah kursus selesai; boleh kosong)"),
+                             validators=[Optional(), Length(max=10)])
     f_minutes = StringField(_l("Menit baca"), validators=[Optional(), Length(max=10)])
     f_id = StringField(_l("Id tetap"), validators=[Optional(), Length(max=100)])
     f_passing_score = StringField(_l("Nilai lulus (%)"), validators=[Optional(), Length(max=10)])

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from lms.auth.models import User
 from lms.authoring.drafts import DraftError, document, touch
 from lms.authoring.models import CourseDraft, DraftAsset
-from lms.content import ContentError
+from lms.content import TASK_FILE, ContentError
 from lms.content.assets import asset_problem
 from lms.content.export import _relink
 from lms.content.frontmatter import SLUG_PATTERN, slug_from_title, split_front_matter
@@ -177,6 +177,18 @@ def add_gift_quiz(session: Session, draft: CourseDraft, user: User, folder: str,
     return path, problems
 
 
+def add_task(session: Session, draft: CourseDraft, user: User) -> str:
+    """Give the draft an application task (``tugas.md``) to fill in; returns its path. A
+    draft has one task at most: one it has already is kept as it is."""
+    if TASK_FILE not in draft.files:
+        _add_file(draft, TASK_FILE, document({"title": "Tugas Penerapan"}, (
+            "Terapkan materi kursus ini dalam pekerjaan Anda, lalu tuliskan laporan singkat: "
+            "apa yang Anda lakukan, hasilnya, dan kendalanya. Lampirkan bukti bila ada.")))
+        touch(draft, user)
+        session.flush()
+    return TASK_FILE
+
+
 def _add_file(draft: CourseDraft, path: str, text: str) -> None:
     draft.files = {**draft.files, path: text}
     draft.revisions = {**draft.revisions, path: draft.revisions.get(path, 0) + 1}
@@ -230,9 +242,10 @@ def _renamed(path: str, renames: dict[str, str]) -> str:
 
 
 def delete_entry(session: Session, draft: CourseDraft, user: User, target: str) -> None:
-    """Remove a lesson or quiz file, or a whole module folder, from the draft. Learners'
-    progress on a removed item stops counting once the draft is published."""
-    if "/" in target and target.endswith(".md") and not target.endswith("/module.md"):
+    """Remove a lesson or quiz file, a whole module folder or the application task from the
+    draft. Learners' progress on a removed item stops counting once the draft is published."""
+    if target == TASK_FILE or (
+            "/" in target and target.endswith(".md") and not target.endswith("/module.md")):
         doomed = {target} & set(draft.files)
     elif "/" not in target:
         doomed = {p for p in draft.files if p.startswith(target + "/")}

@@ -11,13 +11,15 @@ from lms.auth.policy import require_role
 from lms.authoring import bp
 from lms.authoring.access import editable_draft
 from lms.authoring.drafts import DraftError
-from lms.authoring.forms import AssetForm, DeleteForm, GiftForm, ItemForm, ModuleForm, MoveForm
+from lms.authoring.forms import (ActionForm, AssetForm, DeleteForm, GiftForm, ItemForm,
+                                 ModuleForm, MoveForm)
 from lms.authoring.structure import (
     MAX_ASSET_BYTES,
     add_asset,
     add_gift_quiz,
     add_item,
     add_module,
+    add_task,
     delete_entry,
     move,
     outline,
@@ -119,6 +121,18 @@ def new_item(slug: str):
     except DraftError as exc:
         _flash_draft_error(exc)
         return redirect(url_for("authoring.draft", slug=slug))
+    db.session.commit()
+    return redirect(url_for("authoring.edit_file", slug=slug, path=path))
+
+
+@bp.post("/draf/<slug>/tugas")
+@require_role(*TRAINERS)
+def new_task(slug: str):
+    """Give the draft its application task (tugas.md) and open it in the editor."""
+    found = editable_draft(slug)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    path = add_task(db.session, found, current_user)
     db.session.commit()
     return redirect(url_for("authoring.edit_file", slug=slug, path=path))
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from lms.audit.services import record_audit
@@ -214,6 +215,23 @@ def review_evidence(session: Session, evidence: CompetencyEvidence, reviewer: Us
     title = f"{evidence.competency.code} {evidence.competency.name}, level {evidence.level}"
     tell_reviewed(session, "evidence", evidence.id, evidence.user_id, title, reviewer,
                   evidence.rejection_reason, now, remote)
+
+
+def validate_course_evidence(session: Session, user_id: int, course_id: int, reviewer: User,
+                             at: datetime) -> list[tuple[str, int]]:
+    """Validate, as ``reviewer``, every piece of evidence the completion of a course gave the
+    user that is not validated yet (a rejection is overruled): the (competency, level) pairs
+    that became validated. One conditional UPDATE, so a validation at the same moment is
+    never undone."""
+    rows = session.execute(
+        update(CompetencyEvidence)
+        .where(CompetencyEvidence.user_id == user_id, CompetencyEvidence.course_id == course_id,
+               CompetencyEvidence.validated_at.is_(None))
+        .values(validated_by_id=reviewer.id, validated_at=at, rejected_by_id=None,
+                rejected_at=None, rejection_reason=None)
+        .returning(CompetencyEvidence.competency_code, CompetencyEvidence.level)
+        .execution_options(synchronize_session=False)).all()
+    return sorted((code, level) for code, level in rows)
 
 
 def tell_reviewed(session: Session, item: str, item_id: int, owner_id: int, title: str,

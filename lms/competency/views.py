@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -16,6 +16,7 @@ from lms.competency.external import (ExternalTrainingInvalid, check_external_tra
                                      record_external_training, withdraw_external_training)
 from lms.competency.forms import KIND_LABELS, ExternalTrainingForm
 from lms.competency.models import ExternalTraining
+from lms.competency.serving import stored_file_response
 from lms.competency.services import (EvidenceAlreadyReviewed, get_jp, get_profile, jp_target,
                                      list_jp_history, list_ledger)
 from lms.competency.uploads import CertificateStore
@@ -167,23 +168,9 @@ def certificate(training_id: int):
     owner = db.session.get(User, training.user_id)
     if owner is None or not can_see_employee(db.session, current_user, owner):
         abort(404)
-    try:
-        path = CertificateStore.from_config(current_app.config).path(training.file_name)
-    except ValueError:
-        abort(404)
-    if not path.is_file():
-        abort(404)
     # Opened in the browser (a PDF in its viewer, an image as is); ``?unduh=1`` downloads.
-    response = send_file(path, mimetype=training.file_type,
-                         as_attachment=request.args.get("unduh") == "1",
-                         download_name=f"sertifikat-{training.id}{path.suffix}", max_age=0)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    # Even if a file were not what it claims, it runs nothing and reaches nothing: a sandboxed
-    # document has an origin of its own, without our cookies. A PDF's viewer needs scripts
-    # inside that sandbox (Safari shows a blank page without them); an image needs none.
-    pdf = training.file_type == "application/pdf"
-    response.headers["Content-Security-Policy"] = (
-        "sandbox allow-scripts; frame-ancestors 'none'" if pdf
-        else "default-src 'none'; img-src 'self'; frame-ancestors 'none'; sandbox")
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    response = stored_file_response(
+        CertificateStore.from_config(current_app.config), training.file_name,
+        training.file_type, f"sertifikat-{training.id}",
+        download=request.args.get("unduh") == "1")
+    return response or abort(404)

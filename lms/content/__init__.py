@@ -2,6 +2,8 @@
 
 from .export import package_files, write_package
 from .model import (
+    TASK_FILE,
+    ApplicationTask,
     CompetencyRef,
     ContentError,
     CoursePackage,
@@ -20,6 +22,8 @@ from .parser import check_package, load_package, load_package_files
 from .render import render_inline, render_markdown
 
 __all__ = [
+    "TASK_FILE",
+    "ApplicationTask",
     "CompetencyRef",
     "ContentError",
     "CoursePackage",

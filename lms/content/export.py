@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 import yaml
 
-from .model import CoursePackage, Lesson, Module, Question, Quiz
+from .model import TASK_FILE, ApplicationTask, CoursePackage, Lesson, Module, Question, Quiz
 from .render import package_path, rewrite_relative_targets, split_suffix
 
 Relink = Callable[[str], str]
@@ -21,7 +21,8 @@ Relink = Callable[[str], str]
 def package_files(pkg: CoursePackage) -> dict[str, bytes]:
     """The package's files in canonical form: package-relative path → bytes."""
     renames = _renames(pkg)
-    files = {"course.md": _course_file(pkg, partial(_relink, renames=renames, old="", new=""))}
+    top = partial(_relink, renames=renames, old="", new="")
+    files = {"course.md": _course_file(pkg, top)}
     for m, module in enumerate(pkg.modules, start=1):
         folder = _folder(m, module)
         relink = partial(_relink, renames=renames, old=module.path, new=folder)
@@ -29,6 +30,8 @@ def package_files(pkg: CoursePackage) -> dict[str, bytes]:
         for n, item in enumerate(module.items, start=1):
             write = _quiz_file if isinstance(item, Quiz) else _lesson_file
             files[_item_file(folder, n, item)] = write(item, relink)
+    if pkg.task is not None:
+        files[TASK_FILE] = _task_file(pkg.task, top)
     files.update(sorted(pkg.assets.items()))
     return files
 
@@ -107,6 +110,11 @@ def _course_file(pkg: CoursePackage, relink: Relink) -> bytes:
     if pkg.prerequisites:
         head += f"prerequisites: [{', '.join(_scalar(s) for s in pkg.prerequisites)}]\n"
     return _document(head, relink(pkg.description_md))
+
+
+def _task_file(task: ApplicationTask, relink: Relink) -> bytes:
+    fields: list[tuple[str, Any]] = [("title", task.title), ("due_days", task.due_days)]
+    return _document(_yaml(fields), relink(task.body_md))
 
 
 def _module_file(module: Module, relink: Relink) -> bytes:

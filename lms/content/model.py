@@ -154,9 +154,25 @@ class Module:
     path: str
 
 
+TASK_FILE = "tugas.md"
+
+
+@dataclass(frozen=True)
+class ApplicationTask:
+    """The course's application task (tugas penerapan), the file ``tugas.md``: what a learner
+    who completed the course does at work and reports on, for their supervisor to assess."""
+
+    title: str
+    due_days: int | None  # the report is expected this many days after completion
+    body_md: str
+    html: str
+    path: str = TASK_FILE
+
+
 @dataclass(frozen=True)
 class CoursePackage:
-    """A whole course package: ``course.md``, modules and assets."""
+    """A whole course package: ``course.md``, modules, assets and an optional application task
+    (``tugas.md``)."""
 
     slug: str
     title: str
@@ -171,6 +187,7 @@ class CoursePackage:
     description_html: str
     modules: tuple[Module, ...]
     assets: dict[str, bytes] = field(default_factory=dict, hash=False, compare=False)
+    task: ApplicationTask | None = None
 
     def items(self) -> list[Item]:
         """All lessons and quizzes in course order."""

@@ -18,6 +18,8 @@ from .frontmatter import (
     trim_markdown,
 )
 from .model import (
+    TASK_FILE,
+    ApplicationTask,
     CompetencyRef,
     ContentError,
     CoursePackage,
@@ -40,6 +42,8 @@ QUIZ_KEYS = (
     "title", "id", "passing_score", "max_attempts", "shuffle", "time_limit_minutes", "required",
     "scoring", "retake_after_pass", "show_answers",
 )
+TASK_KEYS = ("title", "due_days")
+MAX_TASK_DUE_DAYS = 365
 SHOW_ANSWERS = ("always", "after-passing", "after-last-attempt")
 COMPETENCY_CODE = re.compile(r"^[A-Z]{1,3}\.\d{2}$")
 
@@ -150,6 +154,25 @@ class _Loader:
             description_html=self.render(description, ""),
             modules=modules,
             assets={p: b for p, b in self.files.items() if p.startswith("assets/")},
+            task=self.task(),
+        )
+
+    def task(self) -> ApplicationTask | None:
+        """The optional ``tugas.md``: a title, an optional ``due_days`` and the task's text."""
+        if TASK_FILE not in self.files:
+            return None
+        fm = self.front_matter(TASK_FILE)
+        fields = FieldReader(fm, self.errors, TASK_KEYS)
+        body = self.markdown(fm, "")
+        if fm.valid and not body:
+            self.error(TASK_FILE, fm.body_line, N_(
+                "tugas tidak berisi teks: tuliskan apa yang dikerjakan peserta di tempat kerja "
+                "dan apa yang dilaporkannya"))
+        return ApplicationTask(
+            title=fields.text("title", required=True),
+            due_days=fields.integer("due_days", minimum=1, maximum=MAX_TASK_DUE_DAYS),
+            body_md=body,
+            html=self.render(body, ""),
         )
 
     def competencies(self, fm: FrontMatter, fields: FieldReader) -> tuple[CompetencyRef, ...]:
@@ -201,9 +224,9 @@ class _Loader:
                     self.error(file, 1, problem[0], **problem[1])
                 continue
             if not rest:
-                if file != "course.md":
+                if file not in ("course.md", TASK_FILE):
                     self.error(file, 1, N_("berkas tak terduga: tingkat teratas hanya berisi "
-                                           "course.md, NN-slug/ dan assets/"))
+                                           "course.md, tugas.md, NN-slug/ dan assets/"))
             elif not _MODULE_FOLDER.match(top):
                 self.error(file, 1, N_("folder tak terduga '%(folder)s': folder modul dinamai "
                                        "NN-slug"), folder=top)

@@ -2,7 +2,7 @@
 published, so each is read from the database once and then served from here.
 
 The cached objects are detached ORM objects with everything a learner page reads loaded
-(course, competencies, modules, items with their bodies and quizzes). They belong to no
+(course, competencies, application task, modules, items with their bodies and quizzes). They belong to no
 session: request code reads them and never adds them to a session (nothing in the learner
 path assigns them to a relationship). A version is found by its id and package hash, so a
 database restored or emptied under a running process (tests do that) cannot serve another
@@ -104,6 +104,7 @@ def _load(session: Session, version_id: int) -> CourseVersion | None:
             select(CourseVersion).where(CourseVersion.id == version_id)
             .options(selectinload(CourseVersion.course),
                      selectinload(CourseVersion.competencies),
+                     selectinload(CourseVersion.task),
                      selectinload(CourseVersion.modules).selectinload(Module.items)))
         if version is not None:
             for module in version.modules:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from lms.auth.models import User
 from lms.competency.models import Competency
 from lms.content import (
+    ApplicationTask,
     CompetencyRef,
     ContentError,
     CoursePackage,
@@ -35,7 +36,8 @@ from lms.content import (
 from lms.content.assets import asset_content_type
 from lms.content.archive import read_package
 from lms.content.render import LinkResolver
-from lms.courses.models import Course, CourseAsset, CourseCompetency, CourseVersion, Item, Module
+from lms.courses.models import (Course, CourseAsset, CourseCompetency, CourseTask, CourseVersion,
+                                Item, Module)
 from lms.courses.search import index_version
 from lms.learning.services import complete_due_enrollments
 
@@ -277,6 +279,10 @@ def publish(session: Session, package: CoursePackage, published_by: User | None,
                     content_type=asset_content_type(path))
         for path, data in package.assets.items()
     )
+    if package.task is not None:
+        task = package.task
+        session.add(CourseTask(version_id=version.id, title=task.title, due_days=task.due_days,
+                               body_md=task.body_md, body_html=task.html))
     index_version(session, version.id, package)
     session.flush()
     if status == "published":
@@ -337,6 +343,7 @@ def version_to_package(session: Session, version: CourseVersion) -> CoursePackag
             intro_md=module.intro_md, intro_html=module.intro_html, items=tuple(items),
             path=folder,
         ))
+    task = session.scalar(select(CourseTask).where(CourseTask.version_id == version.id))
     return CoursePackage(
         slug=version.course.slug, title=version.title, summary=version.summary,
         language=version.language, jp=version.jp,
@@ -344,6 +351,8 @@ def version_to_package(session: Session, version: CourseVersion) -> CoursePackag
         kind=version.kind, provider=version.provider, prerequisites=tuple(version.prerequisites),
         description_md=version.description_md, description_html=version.description_html,
         modules=tuple(modules), assets=assets,
+        task=ApplicationTask(title=task.title, due_days=task.due_days, body_md=task.body_md,
+                             html=task.body_html) if task is not None else None,
     )
 
 

@@ -52,6 +52,7 @@ class CourseVersion(db.Model):
     modules: Mapped[list[Module]] = relationship(
         order_by="Module.position", cascade="all, delete-orphan"
     )
+    task: Mapped[CourseTask | None] = relationship(cascade="all, delete-orphan")
 
 
 class CourseCompetency(db.Model):
@@ -143,3 +144,18 @@ class SearchEntry(db.Model):
     body: Mapped[str] = mapped_column(Text, default="")  # plain text, for the snippet
     title_stems: Mapped[str] = mapped_column(Text, default="")
     body_stems: Mapped[str] = mapped_column(Text, default="")
+
+
+class CourseTask(db.Model):
+    """A version's application task (tugas penerapan), from its package's ``tugas.md``: what
+    a learner who completed the course does at work and reports on to their supervisor."""
+
+    __tablename__ = "course_tasks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("course_versions.id", ondelete="CASCADE"), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    due_days: Mapped[int | None]  # the report is expected this many days after completion
+    body_md: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str] = mapped_column(Text, default="")

@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from lms.application_tasks.services import statuses_by_course
 from lms.authoring.feedback import NotCompleted, get_feedback, save_feedback
 from lms.authoring.forms import FeedbackForm
 from lms.competency.framework import get_competency_labels
@@ -64,6 +65,7 @@ def course(slug: str):
             db.session, {c.competency_code for c in version.competencies}),
         missing=missing_prerequisites(db.session, current_user, version),
         feedback=feedback, feedback_form=feedback_form,
+        task=statuses_by_course(db.session, current_user, [version]).get(version.course_id),
     )
 
 

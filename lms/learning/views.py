@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from lms.application_tasks.services import statuses_by_course
 from lms.courses.models import Course
 from lms.courses.services import (course_titles, get_current_version, list_published,
                                   ordered_items)
@@ -51,7 +52,8 @@ def dashboard():
     slugs = course_slugs(db.session, {a.course_id for a in assigned})
     return render_template("learning/dashboard.html", versions=versions, progress=progress,
                            enrollments=by_course, assigned=assigned, titles=titles,
-                           slugs=slugs, today=local_date(utcnow()))
+                           slugs=slugs, today=local_date(utcnow()),
+                           tasks=statuses_by_course(db.session, current_user, versions))
 
 
 @bp.get("/kursus/<slug>/materi/<key>")

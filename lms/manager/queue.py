@@ -1,6 +1,7 @@
 """The "Perlu tindakan" work queue: what waits for a manager (or, agency-wide, an admin) —
 evidence and outside training to validate, overdue mandatory training, development plans
-submitted for approval and ended mentoring programmes to validate — oldest first."""
+submitted for approval, ended mentoring programmes to validate and application task reports
+to assess — oldest first."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy import and_, exists, func, literal, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
+from lms.application_tasks.models import TaskSubmission
 from lms.auth.models import User
 from lms.competency.models import Competency, CompetencyEvidence, ExternalTraining
 from lms.courses.models import Course, CourseVersion
@@ -20,7 +22,8 @@ from lms.mentoring.models import MentoringMentee, MentoringProgramme, MentoringS
 from lms.planning.models import CourseAssignment, DevelopmentPlan
 from lms.timeutil import local_date
 
-KINDS = ("evidence", "outside_training", "overdue_assignment", "development_plan", "mentoring")
+KINDS = ("evidence", "outside_training", "overdue_assignment", "development_plan", "mentoring",
+         "application_task")
 QUEUE_LIMIT = 300  # items listed per kind; the counts cover them all
 
 
@@ -40,6 +43,7 @@ class QueueItem:
     jp: int | None = None  # outside training: its JP
     year: int | None = None  # development plan: its year
     programme_id: int | None = None  # mentoring: the programme (``id`` is the mentee's row)
+    attempt: int | None = None  # application task: which report of the learner's it is
 
 
 def _root(user: User) -> int | None:
@@ -98,6 +102,13 @@ def _ended_mentoring(user: User, columns, today: date) -> Select:
         user, MentoringMentee.user_id, "queue_mentoring_scope")
 
 
+def _task_reports(user: User, columns) -> Select:
+    """Application task reports waiting for their assessment."""
+    return _scoped(select(*columns).select_from(TaskSubmission).join(
+        User, User.id == TaskSubmission.user_id).where(TaskSubmission.status == "submitted"),
+        user, TaskSubmission.user_id, "queue_task_scope")
+
+
 def queue_count_clause(user: User, today: date):
     """A scalar subquery counting the user's waiting items (0 for non-managers), so the
     navigation reads it in the same single query as the unread notifications."""
@@ -106,7 +117,7 @@ def queue_count_clause(user: User, today: date):
     one = [func.count()]
     parts = [_pending_evidence(user, one), _pending_trainings(user, one),
              _overdue(user, one, today), _submitted_plans(user, one),
-             _ended_mentoring(user, one, today)]
+             _ended_mentoring(user, one, today), _task_reports(user, one)]
     total = parts[0].scalar_subquery()
     for part in parts[1:]:
         total = total + part.scalar_subquery()
@@ -132,6 +143,7 @@ def count_stale_queue(session: Session, user: User, today: date, days: int) -> i
         _overdue(user, one, cutoff),
         _submitted_plans(user, one).where(DevelopmentPlan.submitted_at < moment),
         _ended_mentoring(user, one, today).where(MentoringProgramme.ends_on < cutoff),
+        _task_reports(user, one).where(TaskSubmission.submitted_at < moment),
     ]
     total = parts[0].scalar_subquery()
     for part in parts[1:]:
@@ -149,7 +161,7 @@ def _day(moment: datetime | date) -> date:
 
 def list_queue(session: Session, user: User, today: date,
                limit: int = QUEUE_LIMIT) -> list[QueueItem]:
-    """The oldest waiting items of each kind in the user's scope, merged oldest first (five
+    """The oldest waiting items of each kind in the user's scope, merged oldest first (six
     queries, whatever the number of items)."""
     title = CourseVersion.title
     current = and_(CourseVersion.course_id == CompetencyEvidence.course_id,
@@ -183,6 +195,13 @@ def list_queue(session: Session, user: User, today: date,
                                 MentoringProgramme.ends_on, MentoringProgramme.id], today)
         .join(Competency, Competency.code == MentoringProgramme.competency_code)
         .order_by(MentoringProgramme.ends_on, MentoringMentee.id).limit(limit))
+    reports = session.execute(
+        _task_reports(user, [TaskSubmission.id, User.nip, User.name, CourseVersion.title,
+                             TaskSubmission.attempt, TaskSubmission.submitted_at])
+        .join(Course, Course.id == TaskSubmission.course_id)
+        .join(CourseVersion, and_(CourseVersion.course_id == Course.id,
+                                  CourseVersion.number == Course.current_number))
+        .order_by(TaskSubmission.submitted_at, TaskSubmission.id).limit(limit))
     items = [QueueItem("evidence", id_, nip, name, course or "—", _day(at),
                        _age(_day(at), today), competency=f"{code} {competency}", level=level)
              for id_, nip, name, course, code, competency, level, at in evidence]
@@ -199,6 +218,9 @@ def list_queue(session: Session, user: User, today: date,
                         _age(ended, today), competency=f"{code} {competency}",
                         programme_id=programme_id)
               for id_, nip, name, code, competency, ended, programme_id in mentoring]
+    items += [QueueItem("application_task", id_, nip, name, course, _day(at),
+                        _age(_day(at), today), attempt=attempt)
+              for id_, nip, name, course, attempt, at in reports]
     items.sort(key=lambda item: (item.since, KINDS.index(item.kind), item.id))
     return items[:limit]
 

@@ -18,6 +18,7 @@ LINKS = {
     "aspiration_answered": "planning.aspirations", "plan_approved": "planning.my_plan",
     "plan_returned": "planning.my_plan", "mentoring_started": "mentoring.index",
     "mentoring_session": "mentoring.index", "mentoring_validated": "mentoring.index",
+    "task_assessed": "learning.dashboard",
 }
 KINDS = tuple(LINKS)
 # The same pages by path, for e-mails: ``lms notify`` runs without the views (no url_for).
@@ -77,7 +78,20 @@ def render(kind: str, params: dict[str, Any]) -> str:
                  reason=params.get("reason", ""))
     if kind.startswith("mentoring_"):
         return _mentoring(kind, params)
+    if kind == "task_assessed":
+        return _task_assessed(params)
     return kind
+
+
+def _task_assessed(params: dict[str, Any]) -> str:
+    course, by, feedback = params.get("course", ""), params.get("by", "—"), params.get("feedback")
+    if params.get("status") == "met":
+        text = _("Laporan tugas penerapan kursus “%(course)s” dinilai memenuhi oleh %(by)s; "
+                 "bukti kompetensinya tervalidasi.", course=course, by=by)
+    else:
+        text = _("Laporan tugas penerapan kursus “%(course)s” dinilai belum memenuhi oleh "
+                 "%(by)s. Anda dapat mengirim laporan baru.", course=course, by=by)
+    return f"{text} {_('Umpan balik: %(text)s', text=feedback)}" if feedback else text
 
 
 def _mentoring(kind: str, params: dict[str, Any]) -> str:
@@ -144,6 +158,8 @@ def subject(kind: str, params: dict[str, Any]) -> str:
         return _("Sesi mentoring menunggu konfirmasi Anda")
     if kind == "mentoring_validated":
         return _("Program mentoring Anda divalidasi")
+    if kind == "task_assessed":
+        return _("Tugas penerapan Anda dinilai")
     return kind
 
 

@@ -36,6 +36,7 @@ POST_ROUTES_LIST = [
     f"/pengajar/draf/{SLUG}/gambar",
     f"/pengajar/draf/{SLUG}/terbitkan",
     f"/pengajar/draf/{SLUG}/gift",
+    f"/pengajar/draf/{SLUG}/tugas",
     f"/pengajar/draf/{SLUG}/hapus",
     f"/pengajar/draf/{SLUG}/buang",
 ]
