@@ -39,7 +39,7 @@ def test_a_task_is_added_edited_published_and_removed(client, login, db, owned_c
         "revision": _revision(client, slug, "tugas.md"), "action": "save",
         "f_title": "Tugas Kita", "f_due_days": "0", "body": "Laporkan."})
     assert bad.status_code == 302  # saved as a draft, with the error shown on the draft page
-    assert "tugas.md:3: &#39;due_days&#39; must be 1–365, got 0" in client.get(
+    assert "tugas.md:3: &#39;due_days&#39; harus 1–365, bukan 0" in client.get(
         f"/pengajar/draf/{slug}").get_data(as_text=True)
     client.post(f"/pengajar/draf/{slug}/berkas/tugas.md", data={
         "revision": _revision(client, slug, "tugas.md"), "action": "save",
