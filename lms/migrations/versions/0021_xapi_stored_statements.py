@@ -82,9 +82,12 @@ def _fill(conn) -> None:
         tried: dict[tuple, list] = {}
         for a in conn.execute(sa.select(attempts).where(attempts.c.user_id.in_(user_ids))):
             tried.setdefault((a.user_id, a.course_id, a.quiz_key), []).append(a)
-        for row in rows:
-            conn.execute(xapi.update().where(xapi.c.id == row.id).values(
-                statement=_statement(row, people[row.user_id], known, tried, base_url)))
+        conn.execute(  # one executemany per chunk
+            xapi.update().where(xapi.c.id == sa.bindparam('row_id'))
+            .values(statement=sa.bindparam('filled', type_=sa.JSON)),
+            [{'row_id': row.id,
+              'filled': _statement(row, people[row.user_id], known, tried, base_url)}
+             for row in rows])
 
 
 def _statement(row, person, known: dict, tried: dict, base_url: str) -> dict:
