@@ -269,3 +269,26 @@ def test_nip_error_is_readable_on_the_command_line(runner, db, tmp_path):
     assert result.exit_code == 1
     assert "line 2: NIP harus 18 digit angka" in result.output
     assert "line 3: digit 1-8 NIP bukan tanggal lahir yang sah" in result.output
+
+
+def test_application_task_pages_in_english(english, demo, db):
+    """Rina's task page and Budi's assessment page read in English, bar what people wrote
+    (the report) and the course's own text (the task)."""
+    from lms.application_tasks.models import TaskSubmission
+
+    def interface(html: str) -> str:
+        html = re.sub(r'<div class="report-text">.*?</div>', "", html, flags=re.S)
+        return re.sub(r'<div class="prose card"[^>]*>.*?</div>', "", html, flags=re.S)
+
+    report = db.session.scalar(select(TaskSubmission.id))
+    _sign_in(english, LEARNER)
+    html = english.get("/kursus/layanan-publik-digital/tugas").get_data(as_text=True)
+    assert "Application task" in html and "Awaiting the supervisor's assessment" in html
+    assert not _leftover_indonesian(interface(html), db)
+    english.post("/keluar")
+    _sign_in(english, MANAGER)
+    html = english.get(f"/atasan/tugas-penerapan/{report}").get_data(as_text=True)
+    assert "Save the assessment" in html and "Meets the task" in html
+    assert not _leftover_indonesian(interface(html), db)
+    html = english.get("/atasan/tindakan").get_data(as_text=True)
+    assert "Assess the report" in html and "report awaiting assessment" in html

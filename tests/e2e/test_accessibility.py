@@ -311,3 +311,43 @@ def test_lesson_text_keeps_the_course_language_in_english(demo_site, browser):
     article = browser.find_element(By.CSS_SELECTOR, "article.lesson")
     assert article.get_attribute("lang") == "id"
     assert re.search(r"Kuadran", article.text)
+
+
+def test_application_task_pages(db, demo_site, browser):
+    """Rina's report as Budi assesses it (and the form answered with its error), then, once
+    assessed "not yet", her task page with the feedback and the form, its errors, and the
+    course page and dashboard: axe at both widths, and nothing scrolls sideways at 360 px."""
+    from selenium.webdriver.common.by import By
+
+    from lms.application_tasks.models import TaskSubmission
+
+    report = db.session.scalar(select(TaskSubmission.id))
+    assess = f"/atasan/tugas-penerapan/{report}"
+    task = "/kursus/layanan-publik-digital/tugas"
+    problems: dict = {}
+    _sign_in(browser, demo_site, MANAGER)
+    _check(browser, demo_site, [assess, "/atasan/tindakan"], problems)
+    _width(browser, 360)
+    browser.get(demo_site + assess)
+    assert browser.execute_script("return document.documentElement.scrollWidth - "
+                                  "document.documentElement.clientWidth") <= 0
+    browser.find_element(By.CSS_SELECTOR, "input[value=not_yet]").click()
+    browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    _wait_for(browser, lambda b: b.find_elements(By.CSS_SELECTOR, "p.field-error"))
+    _check_here(browser, "assessment: not yet without feedback", problems)
+    browser.find_element(By.NAME, "feedback").send_keys("Sertakan angka antrean sebelum dan "
+                                                        "sesudah perbaikan.")
+    browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    _wait_for(browser, lambda b: "/atasan/tindakan" in b.current_url)
+    _sign_in(browser, demo_site, LEARNER)
+    _check(browser, demo_site, [task, "/", "/kursus/layanan-publik-digital"], problems)
+    browser.get(demo_site + task)
+    _submit_wrong(browser, {"report": " "})
+    _check_here(browser, "task report: empty", problems)
+    _width(browser, 360)
+    for path in (task, "/"):
+        browser.get(demo_site + path)
+        overflow = browser.execute_script(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{path}: the page itself scrolls sideways by {overflow}px"
+    assert not problems, _report(problems)
