@@ -16,7 +16,6 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.auth.models import User
-from lms.content.frontmatter import split_front_matter
 from lms.extensions import db
 from lms.timeutil import utcnow
 
@@ -70,6 +69,10 @@ class CourseDraft(db.Model):
 
     def file_title(self, path: str) -> str:
         """The ``title`` in a file's front matter ("" when it has none)."""
+        # Imported here: the models are loaded by every ``lms`` command, the course package
+        # code (Markdown, nh3) only by those that read packages.
+        from lms.content.frontmatter import split_front_matter
+
         text = (self.files or {}).get(path)
         title = split_front_matter(text, path, []).data.get("title") if text else None
         return title.strip() if isinstance(title, str) else ""
