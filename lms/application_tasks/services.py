@@ -68,11 +68,15 @@ def task_of(session: Session, version: CourseVersion) -> CourseTask | None:
     return _tasks_of(session, [version]).get(version.id)
 
 
-def get_task_of(session: Session, course_id: int, number: int) -> CourseTask | None:
-    """The task of version ``number`` of a course (the one a report answered), or None."""
-    return session.scalar(select(CourseTask).join(
+def get_answered_task(session: Session,
+                      submission: TaskSubmission) -> tuple[CourseTask, str] | None:
+    """The task a report answered (of the course version it names) with that version's
+    language, or None."""
+    row = session.execute(select(CourseTask, CourseVersion.language).join(
         CourseVersion, CourseVersion.id == CourseTask.version_id).where(
-        CourseVersion.course_id == course_id, CourseVersion.number == number))
+        CourseVersion.course_id == submission.course_id,
+        CourseVersion.number == submission.version_number)).one_or_none()
+    return (row[0], row[1]) if row else None
 
 
 def due_on(task: CourseTask, completed_at: datetime | None) -> date | None:

@@ -19,8 +19,8 @@ from lms.application_tasks.services import (
     assess,
     course_title,
     due_on,
+    get_answered_task,
     get_submission,
-    get_task_of,
     list_submissions,
     submit_report,
     task_of,
@@ -135,10 +135,11 @@ def _assess_page(submission: TaskSubmission, form: AssessForm | None = None,
         .order_by(CompetencyEvidence.competency_code)))
     history = [s for s in list_submissions(db.session, submission.user, submission.course_id)
                if s.id != submission.id]
+    task, language = get_answered_task(db.session, submission) or (None, "id")
     return render_template(
-        "application_tasks/assess.html", submission=submission, history=history,
-        task=get_task_of(db.session, submission.course_id, submission.version_number),
-        title=course_title(db.session, submission.course_id), evidence=evidence,
+        "application_tasks/assess.html", submission=submission, history=history, task=task,
+        language=language, title=course_title(db.session, submission.course_id),
+        evidence=evidence,
         form=form or AssessForm(formdata=None)), status
 
 

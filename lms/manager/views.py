@@ -8,6 +8,7 @@ from datetime import date
 from flask import abort, current_app, render_template, request
 from flask_login import current_user
 
+from lms.application_tasks.services import statuses_by_course
 from lms.audit.web import audit
 from lms.auth.policy import can_manage_employee, can_see_unit, require_role
 from lms.certificates.services import by_ledger_entry, list_for_user
@@ -124,6 +125,7 @@ def employee(nip: str):
         trainings=trainings, assigned=assigned, today=local_date(utcnow()),
         versions=versions, enrollments=enrollments, slugs=slugs,
         progress=progress_by_course(db.session, person, versions),
+        tasks=statuses_by_course(db.session, person, versions),
         pending_evidence=[e for row in rows for e in row.evidence
                           if e.status == "pending" and not e.external_training_id],
         pending_trainings=[t for t in trainings if t.status == "pending"],

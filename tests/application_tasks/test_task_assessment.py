@@ -44,6 +44,8 @@ def test_the_report_waits_in_the_supervisors_queue(db, org, completed, as_user):
     page = manager.get(f"/atasan/tugas-penerapan/{report.id}").get_data(as_text=True)
     assert "Formulir layanan diperbaiki" in page and "Pilih satu layanan" in page
     assert "M.03" in page and 'value="met"' in page and 'value="not_yet"' in page
+    employee = manager.get(f"/atasan/pegawai/{completed.nip}").get_data(as_text=True)
+    assert "Tugas penerapan" in employee and f"/atasan/tugas-penerapan/{report.id}" in employee
 
 
 def test_not_yet_needs_feedback_then_lets_the_learner_report_again(db, org, completed,

@@ -103,3 +103,21 @@ def test_csrf_is_enforced_on_reports_and_assessments(app, db, org, report, as_us
                         data={"result": "met"}).status_code == 400
     db.session.expire_all()
     assert db.session.get(TaskSubmission, report.id).status == "submitted"
+
+
+def test_the_api_queue_lists_reports_in_scope_only(app, db, org, report):
+    from lms.auth.services import create_token
+
+    tokens = {who: create_token(db.session, org[who]) for who in ("manager_a", "manager_b")}
+    db.session.commit()
+    api = app.test_client()
+
+    def listed(who):
+        answer = api.get("/api/v1/me/queue", headers={"Authorization": f"Bearer {tokens[who]}"})
+        assert answer.status_code == 200
+        return [(i["kind"], i["id"], i["employee"]["nip"], i["title"]) for i in answer.json
+                if i["kind"] == "application_task"]
+
+    assert listed("manager_a") == [("application_task", report.id, org["learner_a1"].nip,
+                                    "Kursus Uji")]
+    assert listed("manager_b") == []
