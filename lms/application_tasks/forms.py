@@ -22,6 +22,6 @@ class ReportForm(ErrorsMixin, FlaskForm):
 class AssessForm(ErrorsMixin, FlaskForm):
     """The supervisor's assessment: meets or not yet, with feedback."""
 
-    result = RadioField(_l("Penilaian"), validate_choice=False, choices=[
+    result = RadioField(_l("Apakah laporan memenuhi tugas?"), validate_choice=False, choices=[
         SelectChoice("met", _l("Memenuhi")), SelectChoice("not_yet", _l("Belum memenuhi"))])
     feedback = TextAreaField(_l("Umpan balik untuk peserta"))
