@@ -20,9 +20,10 @@ from sqlalchemy.orm import Session, selectinload
 from lms.application_tasks.models import TaskSubmission
 from lms.audit.services import record_audit
 from lms.auth.models import User
+from lms.competency.models import CompetencyEvidence
 from lms.competency.services import validate_course_evidence
 from lms.competency.uploads import CertificateRejected, CertificateStore
-from lms.courses.models import Course, CourseTask, CourseVersion
+from lms.courses.models import Course, CourseCompetency, CourseTask, CourseVersion
 from lms.learning.models import Enrollment
 from lms.notifications.services import notify
 from lms.timeutil import local_date, utcnow
@@ -230,8 +231,7 @@ def assess(session: Session, submission: TaskSubmission, assessor: User, *, meet
         .execution_options(synchronize_session=False)).rowcount
     if claimed != 1:
         raise TaskStateError("assessed")
-    validated = (validate_course_evidence(session, submission.user_id, submission.course_id,
-                                          assessor, now) if meets else [])
+    validated = _validate_evidence(session, submission, assessor, now) if meets else []
     session.refresh(submission)
     notify(session, submission.user, "task_assessed", f"task:{submission.id}:{status}",
            {"course": course_title, "status": status, "by": assessor.name,
@@ -242,6 +242,49 @@ def assess(session: Session, submission: TaskSubmission, assessor: User, *, meet
                           "status": status, "attempt": submission.attempt,
                           "evidence": [f"{code} level {level}" for code, level in validated]})
     return validated
+
+
+def _declared(session: Session, submission: TaskSubmission) -> list[tuple[str, int]]:
+    """The (competency, level) pairs the version the report answered declares."""
+    return [(code, level) for code, level in session.execute(
+        select(CourseCompetency.competency_code, CourseCompetency.level)
+        .join(CourseVersion, CourseVersion.id == CourseCompetency.version_id)
+        .where(CourseVersion.course_id == submission.course_id,
+               CourseVersion.number == submission.version_number)
+        .order_by(CourseCompetency.competency_code))]
+
+
+@dataclass(frozen=True)
+class EvidenceEffect:
+    """What "meets" does to one competency of the course: ``state`` is "pending",
+    "rejected" (both become validated), "validated" (stays) or "new" (recorded validated)."""
+
+    code: str
+    level: int
+    state: str
+
+
+def list_evidence_effects(session: Session, submission: TaskSubmission) -> list[EvidenceEffect]:
+    """The learner's evidence of the course and the declared competencies without any, as
+    "meets" would leave them (two queries)."""
+    held = {e.competency_code: e for e in session.scalars(select(CompetencyEvidence).where(
+        CompetencyEvidence.user_id == submission.user_id,
+        CompetencyEvidence.course_id == submission.course_id))}
+    effects = [EvidenceEffect(e.competency_code, e.level, e.status) for e in held.values()]
+    effects += [EvidenceEffect(code, level, "new")
+                for code, level in _declared(session, submission) if code not in held]
+    return sorted(effects, key=lambda e: e.code)
+
+
+def _validate_evidence(session: Session, submission: TaskSubmission, assessor: User,
+                       now: datetime) -> list[tuple[str, int]]:
+    """The course's evidence validated at the levels the answered version declares."""
+    declared = _declared(session, submission)
+    completed_at = session.scalar(select(Enrollment.completed_at).where(
+        Enrollment.user_id == submission.user_id, Enrollment.course_id == submission.course_id))
+    return validate_course_evidence(
+        session, submission.user_id, submission.course_id, assessor, now, declared=declared,
+        version_number=submission.version_number, completed_at=completed_at)
 
 
 def met_submissions() -> Select:

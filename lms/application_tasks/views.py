@@ -8,7 +8,6 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from lms.application_tasks import bp
 from lms.application_tasks.forms import AssessForm, ReportForm
@@ -21,6 +20,7 @@ from lms.application_tasks.services import (
     due_on,
     get_answered_task,
     get_submission,
+    list_evidence_effects,
     list_submissions,
     submit_report,
     task_of,
@@ -31,7 +31,6 @@ from lms.auth.policy import (
     can_see_unit,
     require_role,
 )
-from lms.competency.models import CompetencyEvidence
 from lms.competency.serving import stored_file_response
 from lms.competency.uploads import CertificateStore
 from lms.extensions import db
@@ -128,11 +127,7 @@ def _to_assess(submission_id: int) -> TaskSubmission:
 
 def _assess_page(submission: TaskSubmission, form: AssessForm | None = None,
                  status: int = 200):
-    evidence = list(db.session.scalars(
-        select(CompetencyEvidence)
-        .where(CompetencyEvidence.user_id == submission.user_id,
-               CompetencyEvidence.course_id == submission.course_id)
-        .order_by(CompetencyEvidence.competency_code)))
+    evidence = list_evidence_effects(db.session, submission)
     history = [s for s in list_submissions(db.session, submission.user, submission.course_id)
                if s.id != submission.id]
     task, language = get_answered_task(db.session, submission) or (None, "id")

@@ -218,11 +218,15 @@ def review_evidence(session: Session, evidence: CompetencyEvidence, reviewer: Us
 
 
 def validate_course_evidence(session: Session, user_id: int, course_id: int, reviewer: User,
-                             at: datetime) -> list[tuple[str, int]]:
+                             at: datetime, *, declared: list[tuple[str, int]] | None = None,
+                             version_number: int | None = None,
+                             completed_at: datetime | None = None) -> list[tuple[str, int]]:
     """Validate, as ``reviewer``, every piece of evidence the completion of a course gave the
-    user that is not validated yet (a rejection is overruled): the (competency, level) pairs
-    that became validated. One conditional UPDATE, so a validation at the same moment is
-    never undone."""
+    user that is not validated yet (a rejection is overruled), by one conditional UPDATE (a
+    validation at the same moment is never undone); a competency of ``declared`` (the
+    course version's pairs) the user has no evidence of for the course — completed before
+    the course declared it — is recorded, validated. Returns the (competency, level) pairs
+    that became validated."""
     rows = session.execute(
         update(CompetencyEvidence)
         .where(CompetencyEvidence.user_id == user_id, CompetencyEvidence.course_id == course_id,
@@ -231,7 +235,20 @@ def validate_course_evidence(session: Session, user_id: int, course_id: int, rev
                 rejected_at=None, rejection_reason=None)
         .returning(CompetencyEvidence.competency_code, CompetencyEvidence.level)
         .execution_options(synchronize_session=False)).all()
-    return sorted((code, level) for code, level in rows)
+    validated = [(code, level) for code, level in rows]
+    if declared:
+        held = set(session.scalars(select(CompetencyEvidence.competency_code).where(
+            CompetencyEvidence.user_id == user_id, CompetencyEvidence.course_id == course_id)))
+        for code, level in declared:
+            if code not in held:
+                session.add(CompetencyEvidence(
+                    user_id=user_id, competency_code=code, course_id=course_id,
+                    version_number=version_number, level=level,
+                    completed_at=completed_at or at, validated_by_id=reviewer.id,
+                    validated_at=at))
+                validated.append((code, level))
+        session.flush()
+    return sorted(validated)
 
 
 def tell_reviewed(session: Session, item: str, item_id: int, owner_id: int, title: str,

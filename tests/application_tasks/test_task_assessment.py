@@ -44,6 +44,7 @@ def test_the_report_waits_in_the_supervisors_queue(db, org, completed, as_user):
     page = manager.get(f"/atasan/tugas-penerapan/{report.id}").get_data(as_text=True)
     assert "Formulir layanan diperbaiki" in page and "Pilih satu layanan" in page
     assert "M.03" in page and 'value="met"' in page and 'value="not_yet"' in page
+    assert "M.05 level 1 (dicatat baru)" in page  # declared, not recorded at completion
     employee = manager.get(f"/atasan/pegawai/{completed.nip}").get_data(as_text=True)
     assert "Tugas penerapan" in employee and f"/atasan/tugas-penerapan/{report.id}" in employee
 
@@ -98,7 +99,12 @@ def test_meets_validates_the_courses_evidence_once(db, org, completed, as_user):
     event = db.session.scalar(select(AuditEvent).where(
         AuditEvent.action == "application_task.assessed"))
     assert event.actor_id == org["manager_a"].id and event.details["status"] == "met"
-    assert event.details["evidence"] == ["M.03 level 2"]
+    # M.05 level 1, which the course declares but the completion did not record, is added.
+    assert event.details["evidence"] == ["M.03 level 2", "M.05 level 1"]
+    added = db.session.scalar(select(CompetencyEvidence).where(
+        CompetencyEvidence.competency_code == "M.05"))
+    assert (added.user_id, added.level, added.validated_by_id) == (
+        completed.id, 1, org["manager_a"].id)
     # The task is done: no further report, and the queue no longer lists it.
     page = learner.get(URL).get_data(as_text=True)
     assert "Tugas penerapan selesai" in page and 'name="report"' not in page
