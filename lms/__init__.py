@@ -71,6 +71,7 @@ def create_app(config: dict[str, Any] | None = None, *, web: bool = True) -> Fla
     from lms.competency import views as competency_views
     from lms.courses import views as course_views
     from lms.errors import register_error_handlers
+    from lms.evaluation import views as evaluation_views
     from lms.inputs import register_input_bounds
     from lms.learning import views as learning_views
     from lms.manager import views as manager_views
@@ -87,7 +88,7 @@ def create_app(config: dict[str, Any] | None = None, *, web: bool = True) -> Fla
     for views in (auth_views, course_views, learning_views, quiz_views, competency_views,
                   manager_views, notification_views, authoring_views, admin_views, ops_views,
                   audit_views, certificate_views, siasn_views, planning_views,
-                  offline_views, mentoring_views, application_task_views):
+                  offline_views, mentoring_views, application_task_views, evaluation_views):
         app.register_blueprint(views.bp)
     app.register_blueprint(api_views.bp, url_prefix="/api/v1")
     csrf.exempt(api_views.bp)  # token-authenticated, no cookies

@@ -30,6 +30,9 @@ DEFAULTS: dict[str, Any] = {
     # Most JP one validated mentoring or coaching programme credits to a mentee (the confirmed
     # session minutes / JP_MINUTES, rounded down, capped at this).
     "MENTORING_MAX_JP": 20,
+    # Fewest ratings of a course (or version) whose average is shown: a smaller group's
+    # average says too much about who gave it.
+    "FEEDBACK_MIN_GROUP": 5,
     "LOGIN_MAX_FAILURES": 5,  # failed sign-ins per NIP before each next one must wait
     "LOGIN_ADDRESS_MAX_FAILURES": 50,  # the same per client address (an office shares one)
     "LOGIN_WINDOW_SECONDS": 6 * 60 * 60,  # how long a failure counts

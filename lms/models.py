@@ -3,12 +3,13 @@
 from lms.application_tasks.models import TaskSubmission
 from lms.audit.models import AuditEvent
 from lms.auth.models import ApiToken, LoginFailure, User, UserRole
-from lms.authoring.models import CourseDraft, CourseFeedback, CourseOwner, DraftAsset
+from lms.authoring.models import CourseDraft, CourseOwner, DraftAsset
 from lms.certificates.models import Certificate, RequestCount, SigningKey
 from lms.competency.models import (Competency, CompetencyEvidence, CompetencyLevel,
                                    ExternalTraining, JpLedgerEntry)
 from lms.courses.models import (Course, CourseAsset, CourseCompetency, CourseTask, CourseVersion,
                                 Item, Module)
+from lms.evaluation.models import CourseFeedback
 from lms.learning.models import Enrollment, LessonCompletion
 from lms.mentoring.models import MentoringMentee, MentoringProgramme, MentoringSession
 from lms.notifications.models import Notification

@@ -89,6 +89,11 @@ def can_manage_employee(session, user: User, employee: User) -> bool:
             and can_see_unit(session, user, employee.unit_id))
 
 
+def can_see_feedback_authors(user: User) -> bool:
+    """Who wrote a course rating or comment: admins only (trainers read the text alone)."""
+    return "admin" in user.roles
+
+
 def can_create_mentoring(user: User) -> bool:
     """Managers (for their subtree) and admins pair mentors with mentees."""
     return user.has_role("manager")

@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice as C
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
@@ -111,14 +111,6 @@ class FileForm(FlaskForm):
         C("after-last-attempt")])
     extra = TextAreaField(_l("Isian lain (YAML)"), validators=[Optional(), Length(max=10_000)])
     body = TextAreaField(_l("Isi (Markdown)"), validators=[Optional(), Length(max=200_000)])
-
-
-class FeedbackForm(FlaskForm):
-    """A learner's rating and comment on a completed course."""
-
-    rating = RadioField(_l("Nilai Anda"), coerce=int, validators=[InputRequired()],
-                        choices=[C(str(n), str(n)) for n in range(1, 6)])
-    comment = TextAreaField(_l("Komentar"), validators=[Optional(), Length(max=2000)])
 
 
 class GiftForm(FlaskForm):

@@ -1,4 +1,4 @@
-"""Course owners, web drafts (package files being edited) and learners' course feedback."""
+"""Course owners and web drafts (package files being edited)."""
 
 from __future__ import annotations
 
@@ -6,11 +6,9 @@ from datetime import datetime
 
 from sqlalchemy import (
     JSON,
-    CheckConstraint,
     ForeignKey,
     LargeBinary,
     String,
-    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -89,24 +87,3 @@ class DraftAsset(db.Model):
     path: Mapped[str] = mapped_column(String(300))
     content_type: Mapped[str] = mapped_column(String(100))
     data: Mapped[bytes] = mapped_column(LargeBinary)
-
-
-class CourseFeedback(db.Model):
-    """A learner's rating (1–5) and comment on the course version they completed."""
-
-    __tablename__ = "course_feedback"
-    __table_args__ = (
-        UniqueConstraint("user_id", "course_id", "version_number"),
-        CheckConstraint("rating BETWEEN 1 AND 5", name="rating_range"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
-    version_number: Mapped[int]
-    rating: Mapped[int]
-    comment: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    user: Mapped[User] = relationship()

@@ -1,4 +1,4 @@
-"""Quiz item statistics and learners' feedback, for the trainer (a constant number of queries)."""
+"""Quiz item statistics, for the trainer (a constant number of queries)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from lms.auth.models import User
-from lms.authoring.models import CourseFeedback
-from lms.courses.models import Course, CourseVersion
+from lms.courses.models import CourseVersion
 from lms.quizzes.models import Attempt
 
 TOO_EASY, TOO_HARD = 90.0, 20.0
@@ -98,34 +96,3 @@ def _count_options(session: Session, course_id: int, stats: list[QuizStats]) -> 
             if q.kind == "short":
                 q.answers = sorted(typed.get(q.id, {}).items(), key=lambda a: (-a[1], a[0]))[
                     :TOP_ANSWERS]
-
-
-@dataclass(frozen=True)
-class FeedbackSummary:
-    """Average rating and count for one version (or the whole course when number is None)."""
-
-    number: int | None
-    average: float | None
-    count: int
-
-
-def feedback_summary(session: Session, course: Course) -> list[FeedbackSummary]:
-    """Average and count per version, then for the whole course (one query, GROUP BY)."""
-    rows = session.execute(
-        select(CourseFeedback.version_number, func.avg(CourseFeedback.rating),
-               func.count(CourseFeedback.id))
-        .where(CourseFeedback.course_id == course.id)
-        .group_by(CourseFeedback.version_number).order_by(CourseFeedback.version_number.desc())
-    ).all()
-    per_version = [FeedbackSummary(n, round(float(avg), 2), count) for n, avg, count in rows]
-    total = sum(s.count for s in per_version)
-    overall = (round(sum(s.average * s.count for s in per_version) / total, 2) if total else None)
-    return [FeedbackSummary(None, overall, total), *per_version]
-
-
-def list_feedback(session: Session, course: Course) -> list:
-    """Every comment of a course with the learner's name, newest first."""
-    return list(session.execute(
-        select(CourseFeedback, User.name).join(User, User.id == CourseFeedback.user_id)
-        .where(CourseFeedback.course_id == course.id)
-        .order_by(CourseFeedback.updated_at.desc(), CourseFeedback.id.desc())).all())

@@ -24,13 +24,7 @@ from lms.authoring.services import (
     list_owners,
     upload_package,
 )
-from lms.authoring.stats import (
-    MIN_ATTEMPTS,
-    TOO_EASY,
-    TOO_HARD,
-    feedback_summary,
-    list_feedback,
-)
+from lms.authoring.stats import MIN_ATTEMPTS, TOO_EASY, TOO_HARD
 from lms.authoring.stats import quiz_stats as stats_for
 from lms.content import PackageInvalid
 from lms.courses.content_text import content_problem
@@ -203,14 +197,3 @@ def quiz_stats(slug: str):
     return render_template("authoring/stats.html", course=found, version=version,
                            quizzes=stats_for(db.session, version), easy=TOO_EASY, hard=TOO_HARD,
                            minimum=MIN_ATTEMPTS)
-
-
-@bp.get("/kursus/<slug>/umpan-balik")
-@require_role(*TRAINERS)
-def feedback(slug: str):
-    """Average ratings per course and per version, and every comment."""
-    found = editable_course(slug)
-    return render_template("authoring/feedback.html", course=found,
-                           version=current_version(db.session, found),
-                           summary=feedback_summary(db.session, found),
-                           comments=list_feedback(db.session, found))

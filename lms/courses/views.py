@@ -7,13 +7,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from lms.application_tasks.services import statuses_by_course
-from lms.authoring.feedback import NotCompleted, get_feedback, save_feedback
-from lms.authoring.forms import FeedbackForm
 from lms.competency.framework import get_competency_labels
 from lms.courses import bp
 from lms.courses.search import CourseResult, search_catalogue
 from lms.courses.serving import asset_response
 from lms.courses.services import get_asset, get_current_version, list_published, ordered_items
+from lms.evaluation.feedback import get_feedback
+from lms.evaluation.forms import FeedbackForm
 from lms.extensions import db
 from lms.learning.services import (
     PrerequisitesMissing,
@@ -91,25 +91,6 @@ def enrol_course(slug: str):
     db.session.commit()
     first = ordered_items(version)[0]
     return redirect(url_for("learning.item", slug=slug, key=first.key))
-
-
-@bp.post("/kursus/<slug>/umpan-balik")
-@login_required
-def give_feedback(slug: str):
-    """Rate (1-5) and comment on a completed course; saving again edits it."""
-    version = get_current_version(db.session, slug) or abort(404)
-    form = FeedbackForm()
-    if not form.validate_on_submit():
-        flash(_("Pilih nilai 1 sampai 5."), "error")
-        return redirect(url_for("courses.course", slug=slug))
-    try:
-        save_feedback(db.session, current_user, version.course_id, form.rating.data,
-                      form.comment.data or "")
-    except NotCompleted:
-        abort(403)
-    db.session.commit()
-    flash(_("Terima kasih atas umpan balik Anda."), "success")
-    return redirect(url_for("courses.course", slug=slug))
 
 
 @bp.get("/kursus/<slug>/v<int:number>/<path:path>")
