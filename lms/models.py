@@ -9,7 +9,7 @@ from lms.competency.models import (Competency, CompetencyEvidence, CompetencyLev
                                    ExternalTraining, JpLedgerEntry)
 from lms.courses.models import (Course, CourseAsset, CourseCompetency, CourseTask, CourseVersion,
                                 Item, Module)
-from lms.evaluation.models import CourseFeedback
+from lms.evaluation.models import CourseFeedback, TransferQuestionSet, TransferResponse
 from lms.learning.models import Enrollment, LessonCompletion
 from lms.mentoring.models import MentoringMentee, MentoringProgramme, MentoringSession
 from lms.notifications.models import Notification
@@ -27,5 +27,6 @@ __all__ = [
     "MentoringProgramme", "MentoringSession", "Module", "Notification", "OfflineAction",
     "Position",
     "PositionCompetency", "QuizStart", "RequestCount", "SiasnKindCode", "SiasnRecord",
-    "SigningKey", "TaskSubmission", "Unit", "User", "UserRole", "XapiStatement",
+    "SigningKey", "TaskSubmission", "TransferQuestionSet", "TransferResponse", "Unit", "User",
+    "UserRole", "XapiStatement",
 ]

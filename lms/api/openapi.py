@@ -35,7 +35,8 @@ def _array(items: dict[str, Any]) -> dict[str, Any]:
 SCHEMAS: dict[str, Any] = {
     "QueueItem": _object({
         "kind": {"enum": ["evidence", "outside_training", "overdue_assignment",
-                          "development_plan", "mentoring", "application_task"]},
+                          "development_plan", "mentoring", "application_task",
+                          "transfer_evaluation"]},
         "id": INT, "employee": _object({"nip": STR, "name": STR}), "title": STR,
         "since": {"type": "string", "format": "date"}, "age_days": INT,
     }),

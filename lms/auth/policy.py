@@ -94,6 +94,17 @@ def can_see_feedback_authors(user: User) -> bool:
     return "admin" in user.roles
 
 
+def can_answer_transfer_as_learner(user: User, enrollment) -> bool:
+    """A completion's transfer questionnaire for the learner: only the learner answers it."""
+    return enrollment.user_id == user.id
+
+
+def can_answer_transfer_as_supervisor(session, user: User, learner: User) -> bool:
+    """The supervisor's questionnaire: a manager of the learner's subtree (or an admin),
+    never the learner themself."""
+    return can_manage_employee(session, user, learner)
+
+
 def can_create_mentoring(user: User) -> bool:
     """Managers (for their subtree) and admins pair mentors with mentees."""
     return user.has_role("manager")

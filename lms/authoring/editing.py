@@ -12,7 +12,7 @@ from lms.content.frontmatter import FrontMatter, split_front_matter
 
 # Front matter keys edited through their own input, per kind of file (others stay YAML).
 FIELDS = {
-    "course": ("title", "summary", "jp", "language", "kind", "provider"),
+    "course": ("title", "summary", "jp", "language", "kind", "provider", "evaluation_after_days"),
     "module": ("title", "summary"),
     "task": ("title", "due_days"),
     "lesson": ("title", "minutes", "id"),
@@ -22,7 +22,7 @@ FIELDS = {
 # course.md's competencies are picked from the framework (code and level lists), not typed.
 COMPETENCY_KEY = "competencies"
 NUMBER_KEYS = {"jp", "minutes", "passing_score", "max_attempts", "time_limit_minutes",
-               "due_days"}
+               "due_days", "evaluation_after_days"}
 BOOLEAN_KEYS = {"shuffle", "required", "retake_after_pass"}
 _INTEGER = re.compile(r"^-?\d+$")
 

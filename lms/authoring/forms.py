@@ -91,6 +91,9 @@ class FileForm(FlaskForm):
     f_provider = StringField(_l("Penyelenggara"), validators=[Optional(), Length(max=200)])
     f_due_days = StringField(_l("Tenggat laporan (hari setelah kursus selesai; boleh kosong)"),
                              validators=[Optional(), Length(max=10)])
+    f_evaluation_after_days = StringField(
+        _l("Evaluasi pasca pelatihan: hari setelah selesai (bawaan 60, 0 = tanpa)"),
+        validators=[Optional(), Length(max=10)])
     f_minutes = StringField(_l("Menit baca"), validators=[Optional(), Length(max=10)])
     f_id = StringField(_l("Id tetap"), validators=[Optional(), Length(max=100)])
     f_passing_score = StringField(_l("Nilai lulus (%)"), validators=[Optional(), Length(max=10)])

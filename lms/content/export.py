@@ -12,7 +12,8 @@ from urllib.parse import quote
 
 import yaml
 
-from .model import TASK_FILE, ApplicationTask, CoursePackage, Lesson, Module, Question, Quiz
+from .model import (DEFAULT_EVALUATION_AFTER_DAYS, TASK_FILE, ApplicationTask, CoursePackage,
+                    Lesson, Module, Question, Quiz)
 from .render import package_path, rewrite_relative_targets, split_suffix
 
 Relink = Callable[[str], str]
@@ -109,6 +110,9 @@ def _course_file(pkg: CoursePackage, relink: Relink) -> bytes:
     head += _yaml([("kind", pkg.kind), ("provider", pkg.provider)])
     if pkg.prerequisites:
         head += f"prerequisites: [{', '.join(_scalar(s) for s in pkg.prerequisites)}]\n"
+    if pkg.evaluation_after_days != DEFAULT_EVALUATION_AFTER_DAYS:
+        # Written only when not the default, so packages from before the key hash alike.
+        head += f"evaluation_after_days: {pkg.evaluation_after_days}\n"
     return _document(head, relink(pkg.description_md))
 
 

@@ -7,6 +7,10 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 QuestionKind = Literal["single", "multiple", "short"]
+# Days after completion when the transfer evaluation (level 3) opens, unless course.md says;
+# at most two years (later, nobody remembers the course); 0 turns it off for the course.
+DEFAULT_EVALUATION_AFTER_DAYS = 60
+MAX_EVALUATION_AFTER_DAYS = 730
 
 
 def N_(message: str) -> str:  # noqa: N802  (the marker pybabel extracts by default)
@@ -188,6 +192,9 @@ class CoursePackage:
     modules: tuple[Module, ...]
     assets: dict[str, bytes] = field(default_factory=dict, hash=False, compare=False)
     task: ApplicationTask | None = None
+    # Days after completion when the learner and their supervisor are asked how far the
+    # learning is applied at work (level 3); 0: never asked.
+    evaluation_after_days: int = DEFAULT_EVALUATION_AFTER_DAYS
 
     def items(self) -> list[Item]:
         """All lessons and quizzes in course order."""

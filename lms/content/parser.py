@@ -18,6 +18,8 @@ from .frontmatter import (
     trim_markdown,
 )
 from .model import (
+    DEFAULT_EVALUATION_AFTER_DAYS,
+    MAX_EVALUATION_AFTER_DAYS,
     TASK_FILE,
     ApplicationTask,
     CompetencyRef,
@@ -34,7 +36,8 @@ from .quizparse import parse_quiz_body
 from .render import LinkResolver, package_path, relative_targets, render_inline, render_markdown
 
 COURSE_KEYS = (
-    "title", "summary", "language", "jp", "competencies", "kind", "provider", "prerequisites"
+    "title", "summary", "language", "jp", "competencies", "kind", "provider", "prerequisites",
+    "evaluation_after_days",
 )
 MODULE_KEYS = ("title", "summary")
 LESSON_KEYS = ("title", "minutes", "id")
@@ -154,6 +157,9 @@ class _Loader:
             description_html=self.render(description, ""),
             modules=modules,
             assets={p: b for p, b in self.files.items() if p.startswith("assets/")},
+            evaluation_after_days=fields.integer(
+                "evaluation_after_days", default=DEFAULT_EVALUATION_AFTER_DAYS, minimum=0,
+                maximum=MAX_EVALUATION_AFTER_DAYS) or 0,
             task=self.task(),
         )
 

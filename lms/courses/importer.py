@@ -257,6 +257,7 @@ def publish(session: Session, package: CoursePackage, published_by: User | None,
         course=course, number=course.current_number, title=package.title,
         summary=package.summary, language=package.language, jp=package.jp, kind=package.kind,
         provider=package.provider, prerequisites=list(package.prerequisites),
+        evaluation_after_days=package.evaluation_after_days,
         description_md=package.description_md, description_html=package.description_html,
         package_hash=content_hash, published_by_id=published_by.id if published_by else None,
         competencies=[
@@ -353,6 +354,7 @@ def version_to_package(session: Session, version: CourseVersion) -> CoursePackag
         modules=tuple(modules), assets=assets,
         task=ApplicationTask(title=task.title, due_days=task.due_days, body_md=task.body_md,
                              html=task.body_html) if task is not None else None,
+        evaluation_after_days=version.evaluation_after_days,
     )
 
 

@@ -39,6 +39,8 @@ class CourseVersion(db.Model):
     kind: Mapped[str] = mapped_column(String(40), default="e-learning")
     provider: Mapped[str | None] = mapped_column(String(200))
     prerequisites: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Days after completion when the transfer evaluation opens (0: none); see lms.evaluation.
+    evaluation_after_days: Mapped[int] = mapped_column(default=60, server_default="60")
     description_md: Mapped[str] = mapped_column(Text, default="")
     description_html: Mapped[str] = mapped_column(Text, default="")
     package_hash: Mapped[str] = mapped_column(String(64))

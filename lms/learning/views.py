@@ -11,6 +11,7 @@ from lms.application_tasks.services import statuses_by_course
 from lms.courses.models import Course
 from lms.courses.services import (course_titles, get_current_version, list_published,
                                   ordered_items)
+from lms.evaluation.transfer import list_open_for_learner
 from lms.extensions import db
 from lms.faults import unless_read_only
 from lms.learning import bp
@@ -50,10 +51,12 @@ def dashboard():
     assigned = list_assigned(db.session, current_user)
     titles = course_titles(db.session, {a.course_id for a in assigned})
     slugs = course_slugs(db.session, {a.course_id for a in assigned})
+    today = local_date(utcnow())
     return render_template("learning/dashboard.html", versions=versions, progress=progress,
                            enrollments=by_course, assigned=assigned, titles=titles,
-                           slugs=slugs, today=local_date(utcnow()),
-                           tasks=statuses_by_course(db.session, current_user, versions))
+                           slugs=slugs, today=today,
+                           tasks=statuses_by_course(db.session, current_user, versions),
+                           transfer=list_open_for_learner(db.session, current_user, today))
 
 
 @bp.get("/kursus/<slug>/materi/<key>")

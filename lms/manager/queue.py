@@ -1,7 +1,8 @@
 """The "Perlu tindakan" work queue: what waits for a manager (or, agency-wide, an admin) —
 evidence and outside training to validate, overdue mandatory training, development plans
-submitted for approval, ended mentoring programmes to validate and application task reports
-to assess — oldest first."""
+submitted for approval, ended mentoring programmes to validate, application task reports
+to assess and transfer questionnaires (evaluation after training) to answer — oldest
+first."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from lms.application_tasks.models import TaskSubmission
 from lms.auth.models import User
 from lms.competency.models import Competency, CompetencyEvidence, ExternalTraining
 from lms.courses.models import Course, CourseVersion
+from lms.evaluation.transfer import open_evaluations, opened_by, opens_on
 from lms.learning.models import Enrollment
 from lms.manager.queries import scope_units
 from lms.mentoring.models import MentoringMentee, MentoringProgramme, MentoringSession
@@ -23,7 +25,7 @@ from lms.planning.models import CourseAssignment, DevelopmentPlan
 from lms.timeutil import local_date
 
 KINDS = ("evidence", "outside_training", "overdue_assignment", "development_plan", "mentoring",
-         "application_task")
+         "application_task", "transfer_evaluation")
 QUEUE_LIMIT = 300  # items listed per kind; the counts cover them all
 
 
@@ -44,6 +46,7 @@ class QueueItem:
     year: int | None = None  # development plan: its year
     programme_id: int | None = None  # mentoring: the programme (``id`` is the mentee's row)
     attempt: int | None = None  # application task: which report of the learner's it is
+    # transfer_evaluation: ``id`` is the completion (enrolment), ``since`` the day it opened
 
 
 def _root(user: User) -> int | None:
@@ -109,6 +112,13 @@ def _task_reports(user: User, columns) -> Select:
         user, TaskSubmission.user_id, "queue_task_scope")
 
 
+def _transfer(user: User, columns, today: date) -> Select:
+    """Completions in scope whose transfer questionnaire is open and has no supervisor's
+    answer yet."""
+    return _scoped(open_evaluations(columns, today, "supervisor"), user, Enrollment.user_id,
+                   "queue_transfer_scope")
+
+
 def queue_count_clause(user: User, today: date):
     """A scalar subquery counting the user's waiting items (0 for non-managers), so the
     navigation reads it in the same single query as the unread notifications."""
@@ -117,7 +127,8 @@ def queue_count_clause(user: User, today: date):
     one = [func.count()]
     parts = [_pending_evidence(user, one), _pending_trainings(user, one),
              _overdue(user, one, today), _submitted_plans(user, one),
-             _ended_mentoring(user, one, today), _task_reports(user, one)]
+             _ended_mentoring(user, one, today), _task_reports(user, one),
+             _transfer(user, one, today)]
     total = parts[0].scalar_subquery()
     for part in parts[1:]:
         total = total + part.scalar_subquery()
@@ -144,6 +155,7 @@ def count_stale_queue(session: Session, user: User, today: date, days: int) -> i
         _submitted_plans(user, one).where(DevelopmentPlan.submitted_at < moment),
         _ended_mentoring(user, one, today).where(MentoringProgramme.ends_on < cutoff),
         _task_reports(user, one).where(TaskSubmission.submitted_at < moment),
+        _transfer(user, one, today).where(opened_by(cutoff - timedelta(days=1))),
     ]
     total = parts[0].scalar_subquery()
     for part in parts[1:]:
@@ -161,7 +173,7 @@ def _day(moment: datetime | date) -> date:
 
 def list_queue(session: Session, user: User, today: date,
                limit: int = QUEUE_LIMIT) -> list[QueueItem]:
-    """The oldest waiting items of each kind in the user's scope, merged oldest first (six
+    """The oldest waiting items of each kind in the user's scope, merged oldest first (seven
     queries, whatever the number of items)."""
     title = CourseVersion.title
     current = and_(CourseVersion.course_id == CompetencyEvidence.course_id,
@@ -202,6 +214,10 @@ def list_queue(session: Session, user: User, today: date,
         .join(CourseVersion, and_(CourseVersion.course_id == Course.id,
                                   CourseVersion.number == Course.current_number))
         .order_by(TaskSubmission.submitted_at, TaskSubmission.id).limit(limit))
+    transfers = session.execute(
+        _transfer(user, [Enrollment.id, User.nip, User.name, CourseVersion.title,
+                         Enrollment.completed_at, CourseVersion.evaluation_after_days], today)
+        .order_by(Enrollment.completed_at, Enrollment.id).limit(limit))
     items = [QueueItem("evidence", id_, nip, name, course or "—", _day(at),
                        _age(_day(at), today), competency=f"{code} {competency}", level=level)
              for id_, nip, name, course, code, competency, level, at in evidence]
@@ -221,6 +237,10 @@ def list_queue(session: Session, user: User, today: date,
     items += [QueueItem("application_task", id_, nip, name, course, _day(at),
                         _age(_day(at), today), attempt=attempt)
               for id_, nip, name, course, attempt, at in reports]
+    for id_, nip, name, course, completed_at, days in transfers:
+        opened = opens_on(completed_at, days)
+        items.append(QueueItem("transfer_evaluation", id_, nip, name, course, opened,
+                               _age(opened, today)))
     items.sort(key=lambda item: (item.since, KINDS.index(item.kind), item.id))
     return items[:limit]
 

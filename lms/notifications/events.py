@@ -1,8 +1,9 @@
 """The time-based notices ``lms notify`` creates when they fall due: a mandatory course due
 within DUE_SOON_DAYS days, one overdue, items waiting in a manager's queue longer than
-LMS_QUEUE_REMINDER_DAYS. (The others are told when they happen: an assignment or its change
-in lms.planning.services, a review in lms.competency.services.) Each notice's key names its
-event, so a second run (or two at once) creates nothing twice."""
+LMS_QUEUE_REMINDER_DAYS, transfer questionnaires opening (lms.evaluation.notices). (The
+others are told when they happen: an assignment or its change in lms.planning.services, a
+review in lms.competency.services.) Each notice's key names its event, so a second run (or
+two at once) creates nothing twice."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from lms.auth.models import User, UserRole
 from lms.courses.models import Course, CourseVersion
+from lms.evaluation.notices import create_transfer_notices
 from lms.learning.models import Enrollment
 from lms.notifications.models import Notification
 from lms.notifications.services import add_notice, wants_email
@@ -30,17 +32,19 @@ class Created:
     due_soon: int = 0
     overdue: int = 0
     queue_waiting: int = 0
+    transfer: int = 0
 
     def __str__(self) -> str:
         return (f"{self.due_soon} due soon, {self.overdue} overdue, "
-                f"{self.queue_waiting} queue reminder(s)")
+                f"{self.queue_waiting} queue reminder(s), {self.transfer} transfer evaluation(s)")
 
 
 def create_due_notices(session: Session, today: date, queue_days: int) -> Created:
     """Create every time-based notice that is due today and not created yet (flushes)."""
     return Created(due_soon=_assignment_notices(session, "due_soon", today),
                    overdue=_assignment_notices(session, "overdue", today),
-                   queue_waiting=_queue_notices(session, today, queue_days))
+                   queue_waiting=_queue_notices(session, today, queue_days),
+                   transfer=create_transfer_notices(session, today))
 
 
 def _day_text(session: Session, column):

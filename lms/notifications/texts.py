@@ -18,7 +18,8 @@ LINKS = {
     "aspiration_answered": "planning.aspirations", "plan_approved": "planning.my_plan",
     "plan_returned": "planning.my_plan", "mentoring_started": "mentoring.index",
     "mentoring_session": "mentoring.index", "mentoring_validated": "mentoring.index",
-    "task_assessed": "learning.dashboard",
+    "task_assessed": "learning.dashboard", "transfer_due": "learning.dashboard",
+    "transfer_supervisor": "manager.queue",
 }
 KINDS = tuple(LINKS)
 # The same pages by path, for e-mails: ``lms notify`` runs without the views (no url_for).
@@ -80,6 +81,14 @@ def render(kind: str, params: dict[str, Any]) -> str:
         return _mentoring(kind, params)
     if kind == "task_assessed":
         return _task_assessed(params)
+    if kind == "transfer_due":
+        return _("Evaluasi pasca pelatihan kursus “%(course)s”: seberapa jauh hasilnya Anda "
+                 "terapkan dalam pekerjaan? Isi kuesioner singkatnya di Kursus Saya.",
+                 course=course)
+    if kind == "transfer_supervisor":
+        return _("Evaluasi pasca pelatihan: %(name)s menyelesaikan kursus “%(course)s”. Sebagai "
+                 "atasan, isi kuesioner singkat tentang penerapannya di Perlu tindakan.",
+                 name=params.get("name", "—"), course=course)
     return kind
 
 
@@ -160,6 +169,10 @@ def subject(kind: str, params: dict[str, Any]) -> str:
         return _("Program mentoring Anda divalidasi")
     if kind == "task_assessed":
         return _("Tugas penerapan Anda dinilai")
+    if kind == "transfer_due":
+        return _("Evaluasi pasca pelatihan: %(course)s", course=course)
+    if kind == "transfer_supervisor":
+        return _("Evaluasi pasca pelatihan pegawai: %(course)s", course=course)
     return kind
 
 

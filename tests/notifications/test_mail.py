@@ -165,6 +165,7 @@ def test_cli_prints_what_it_did(db, smtp, mail_user, runner):
     _notice(db, mail_user())
     result = runner.invoke(args=["lms", "notify"])
     assert result.exit_code == 0, result.output
-    assert "notices created: 0 due soon, 0 overdue, 0 queue reminder(s)" in result.output
+    assert ("notices created: 0 due soon, 0 overdue, 0 queue reminder(s), "
+            "0 transfer evaluation(s)") in result.output
     assert "1 e-mail(s) sent, 0 to retry, 0 failed, 0 skipped" in result.output
     assert Counter(m["X-Kelas-ASN-Notification"] for m in smtp.messages).most_common(1)[0][1] == 1

@@ -21,7 +21,7 @@ def test_console_script_runs_and_checks_its_settings(tmp_path):
     done = _lms(tmp_path, "notify")
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [
-        "notices created: 0 due soon, 0 overdue, 0 queue reminder(s)",
+        "notices created: 0 due soon, 0 overdue, 0 queue reminder(s), 0 transfer evaluation(s)",
         "LMS_SMTP_HOST is not set: no e-mail sent (notices stay in the app)"]
     done = _lms(tmp_path, "notify", LMS_SMTP_HOST="127.0.0.1")
     assert done.returncode == 1
