@@ -11,7 +11,7 @@ from lms.auth.policy import can_see_feedback_authors, require_role
 from lms.authoring.access import editable_course
 from lms.courses.importer import current_version
 from lms.courses.services import get_current_version
-from lms.evaluation import bp, transfer_views  # noqa: F401  (it adds routes)
+from lms.evaluation import bp, report_views, transfer_views  # noqa: F401  (they add routes)
 from lms.evaluation.feedback import NotCompleted, feedback_summary, list_feedback, save_feedback
 from lms.evaluation.forms import FeedbackForm
 from lms.extensions import db

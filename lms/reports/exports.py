@@ -74,6 +74,10 @@ LABELS = {
     "target_id": _l("Sasaran"),
     "remote": _l("Alamat IP"),
     "details": _l("Rincian"),
+    "level": _l("Level"),
+    "item": _l("Butir"),
+    "measure": _l("Ukuran"),
+    "value": _l("Nilai"),
 }
 # Columns whose 18-digit values are NIPs (text, never numbers).
 NIP_KEYS = frozenset({"nip", "actor_nip", "supervisor_nip"})
