@@ -15,6 +15,7 @@ from xml.etree.ElementTree import Element
 import markdown
 from markdown import util
 from markdown.extensions import Extension
+from markdown.extensions.admonition import AdmonitionProcessor
 from markdown.preprocessors import Preprocessor
 from markdown.extensions.toc import TocExtension, TocTreeprocessor
 from markdown.treeprocessors import InlineProcessor
@@ -22,8 +23,7 @@ from markdown.treeprocessors import InlineProcessor
 # SuperFences (PyMdown Extensions) instead of fenced_code: a fence inside a list item or a
 # block quote is code too, as in every other Markdown tool; admonitions (!!! note) and
 # footnotes ([^1]) as Python-Markdown and MkDocs write them.
-EXTENSIONS: list[Any] = ["tables", "pymdownx.superfences", "toc", "sane_lists", "admonition",
-                         "footnotes"]
+EXTENSIONS: list[Any] = ["tables", "pymdownx.superfences", "toc", "sane_lists", "footnotes"]
 EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {
     "toc": {"permalink": False, "marker": ""},
     # align="…" instead of style="text-align: …": no style attribute is allowed.
@@ -123,6 +123,35 @@ class _FenceSpacingExtension(Extension):
 
 EXTENSIONS.append(_FenceSpacingExtension())
 
+# An admonition without a title is titled by its kind in the course's language: Python-Markdown's
+# capitalised kind (Note, Warning) in an English course, these in an Indonesian one; a kind not
+# listed keeps Python-Markdown's title in both.
+DEFAULT_TITLES: dict[str, dict[str, str]] = {
+    "id": {"note": "Catatan", "tip": "Tips", "hint": "Petunjuk", "warning": "Peringatan",
+           "caution": "Hati-hati", "attention": "Perhatian", "danger": "Bahaya",
+           "error": "Kesalahan", "important": "Penting", "info": "Info"},
+    "en": {},
+}
+
+
+class _AdmonitionProcessor(AdmonitionProcessor):
+    def get_class_and_title(self, match: re.Match[str]) -> tuple[str, str | None]:
+        klass, title = super().get_class_and_title(match)
+        if match.group(2) is None:
+            titles = DEFAULT_TITLES.get(getattr(self.parser.md, "course_language", "id"), {})
+            title = titles.get(klass.split(" ", 1)[0], title)
+        return klass, title
+
+
+class _AdmonitionExtension(Extension):
+    """Python-Markdown's admonition extension with titles in the course's language."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802
+        md.parser.blockprocessors.register(_AdmonitionProcessor(md.parser), "admonition", 105)
+
+
+EXTENSIONS.insert(EXTENSIONS.index("footnotes"), _AdmonitionExtension())
+
 
 def _plain_fence(source: str, language: str, class_name: str, options: dict, md: Any,
                  **kwargs: Any) -> str:
@@ -132,17 +161,22 @@ def _plain_fence(source: str, language: str, class_name: str, options: dict, md:
     return f"<pre><code{lang}>{code}\n</code></pre>" if source else f"<pre><code{lang}></code></pre>"
 
 
-def converter() -> markdown.Markdown:
-    """This thread's converter, reset for a new text (building one loads every extension)."""
+def converter(language: str = "id") -> markdown.Markdown:
+    """This thread's converter, reset for a new text of a course in ``language`` (building
+    one loads every extension)."""
     md = getattr(_local, "converter", None)
     if md is None:
         md = _local.converter = _build()
-    return md.reset()
+    md.reset()
+    md.course_language = language  # type: ignore[attr-defined]
+    return md
 
 
-def stock_converter() -> markdown.Markdown:
+def stock_converter(language: str = "id") -> markdown.Markdown:
     """A converter with the same extensions and none of the shortcuts (for tests)."""
-    return markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
+    md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
+    md.course_language = language  # type: ignore[attr-defined]
+    return md
 
 
 def _build() -> markdown.Markdown:

@@ -122,6 +122,7 @@ class _Loader:
         self.item_ids: dict[str, str] = {}
         self.question_ids: dict[str, str] = {}
         self.parsed: dict[str, FrontMatter] = {}
+        self.language = "id"  # the course's, read from course.md before anything is rendered
 
     def item_ids_by_path(self) -> dict[str, str]:
         """Each item file's id (its ``id`` or its slug), read before anything is rendered."""
@@ -141,13 +142,15 @@ class _Loader:
                        N_("nama folder kursus '%(slug)s' bukan slug (a-z, 0-9, '-')"), slug=slug)
         fm = self.front_matter("course.md")
         fields = FieldReader(fm, self.errors, COURSE_KEYS)
+        language = fields.choice("language", ("id", "en"), "id")
+        self.language = language
         modules = self.modules()
         description = self.markdown(fm, "")
         return CoursePackage(
             slug=slug,
             title=fields.text("title", required=True),
             summary=fields.text("summary", required=True),
-            language=fields.choice("language", ("id", "en"), "id"),
+            language=language,
             jp=fields.integer("jp", required=True, minimum=1) or 0,
             competencies=self.competencies(fm, fields),
             kind=fields.text("kind", default="e-learning"),
@@ -370,12 +373,14 @@ class _Loader:
     def render(self, md: str, base_dir: str) -> str:
         if not md or not self.rendering:
             return ""
-        return render_markdown(md, resolve_link=self.resolve_link, base_dir=base_dir)
+        return render_markdown(md, resolve_link=self.resolve_link, base_dir=base_dir,
+                               language=self.language)
 
     def render_line(self, md: str, base_dir: str) -> str:
         if not self.rendering:
             return ""
-        return render_inline(md, resolve_link=self.resolve_link, base_dir=base_dir)
+        return render_inline(md, resolve_link=self.resolve_link, base_dir=base_dir,
+                             language=self.language)
 
     def unique(self, seen: dict[str, str], value: str, where: str, file: str, line: int) -> None:
         # Ids are compared case-insensitively: URLs and databases may not tell case apart.

@@ -66,12 +66,14 @@ _PLAIN = re.compile(r"[A-Za-z](?:[A-Za-z0-9,.;:?!()%/-]| (?! |\Z))*\Z")
 
 
 def render_markdown(
-    md: str, *, resolve_link: LinkResolver | None = None, base_dir: str = ""
+    md: str, *, resolve_link: LinkResolver | None = None, base_dir: str = "",
+    language: str = "id",
 ) -> str:
-    """Render Markdown to sanitised HTML, resolving relative links against ``base_dir``."""
+    """Render Markdown to sanitised HTML, resolving relative links against ``base_dir``;
+    ``language`` is the course's (the default titles of admonitions)."""
     if _PLAIN.match(md):
         return f"<p>{md}</p>"
-    return _sanitise(_checklists(converter().convert(md)), resolve_link, base_dir)
+    return _sanitise(_checklists(converter(language).convert(md)), resolve_link, base_dir)
 
 
 _CHECKLIST_ITEM = re.compile(r"<li>(<p>)?\[([ xX])\]\s")
@@ -84,12 +86,13 @@ def _checklists(html: str) -> str:
 
 
 def render_inline(
-    md: str, *, resolve_link: LinkResolver | None = None, base_dir: str = ""
+    md: str, *, resolve_link: LinkResolver | None = None, base_dir: str = "",
+    language: str = "id",
 ) -> str:
     """Render a one-line Markdown text (a prompt or option) without the wrapping ``<p>``."""
     if _PLAIN.match(md):
         return md
-    raw = converter().convert(md)
+    raw = converter(language).convert(md)
     if raw.startswith("<p>") and raw.endswith("</p>") and raw.count("<p>") == 1:
         raw = raw[3:-4]
     return _sanitise(raw, resolve_link, base_dir)

@@ -42,7 +42,7 @@ def test_admonitions_render_as_boxes_with_their_title():
 
     assert ('<div class="admonition note">\n<p class="admonition-title">Jadwal</p>\n'
             "<p>Cadangan dibuat setiap Jumat sore, sesudah loket tutup.</p>\n</div>") in html
-    assert '<div class="admonition warning">\n<p class="admonition-title">Warning</p>' in html
+    assert '<div class="admonition warning">\n<p class="admonition-title">Peringatan</p>' in html
     assert "!!!" not in html
 
 
