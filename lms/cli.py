@@ -68,13 +68,13 @@ def check(paths: tuple[str, ...]) -> None:
     from lms.content.lint import package_warnings
     from lms.extensions import db
 
-    if db.inspect(db.engine).has_table(Competency.__tablename__):
-        known = set(db.session.scalars(db.select(Competency.code))) or None
-    else:  # no database yet: the package's own rules are still checked
-        known = None
-        click.echo("No database yet (run `lms init-db`): competency codes are not compared "
-                   "with the framework.", err=True)
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        if db.inspect(db.engine).has_table(Competency.__tablename__):
+            known = set(db.session.scalars(db.select(Competency.code))) or None
+        else:  # no database yet: the package's own rules are still checked
+            known = None
+            click.echo(gettext("Belum ada basis data (jalankan `lms init-db`): kode kompetensi "
+                               "tidak dicocokkan dengan kerangka kompetensi."), err=True)
         problems = [f"{_join(path, e.file)}:{e.line}: {e.translated(gettext)}"
                     for path in paths for e in check_package(path, known_competencies=known)]
         warnings = [f"{_join(path, w.file)}:{w.line}: "

@@ -59,3 +59,21 @@ def test_check_says_valid_in_english_too(app, runner):
     result = runner.invoke(args=["lms", "check", str(ROOT / "courses" / "manajemen-waktu")])
 
     assert result.exit_code == 0 and result.stdout.strip() == "1 package(s) valid"
+
+
+def test_check_before_the_database_exists_says_so_in_the_default_locale(tmp_path):
+    from lms import create_app
+
+    said = {}
+    for locale in ("id", "en"):
+        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / f'{locale}.db'}",
+                          "SECRET_KEY": "x", "BABEL_DEFAULT_LOCALE": locale})
+        result = app.test_cli_runner().invoke(
+            args=["lms", "check", str(ROOT / "courses" / "manajemen-waktu")])
+        assert result.exit_code == 0, result.output
+        said[locale] = result.stderr.strip()
+
+    assert said["id"] == ("Belum ada basis data (jalankan `lms init-db`): kode kompetensi tidak "
+                          "dicocokkan dengan kerangka kompetensi.")
+    assert said["en"] == ("No database yet (run `lms init-db`): competency codes are not "
+                          "compared with the framework.")

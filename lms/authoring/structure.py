@@ -15,7 +15,7 @@ from lms.content import TASK_FILE, ContentError
 from lms.content.assets import asset_problem
 from lms.content.export import _relink
 from lms.content.frontmatter import SLUG_PATTERN, slug_from_title, split_front_matter
-from lms.content.gift import gift_to_quiz
+from lms.content.gift import NO_QUESTION, gift_to_quiz
 
 ASSET_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
                ".gif": "image/gif", ".webp": "image/webp"}
@@ -168,7 +168,7 @@ def add_gift_quiz(session: Session, draft: CourseDraft, user: User, folder: str,
     slug = _item_slug(draft, slug, title)
     names = _module_names(draft, folder)
     text, problems = gift_to_quiz(gift, title=title, slug=slug)
-    if any(p.message == "no question could be converted" for p in problems):
+    if any(p.message == NO_QUESTION for p in problems):
         return None, problems
     path = f"{folder}/{_next_number(names):02d}-{slug}.quiz.md"
     _add_file(draft, path, text)

@@ -37,44 +37,6 @@ _DRAFT_ERRORS = {
     "type": lambda: _("Hanya gambar PNG, JPG, GIF atau WebP yang dapat diunggah."),
     "size": lambda: _("Gambar lebih dari 2 MB."),
 }
-# What the GIFT converter reports (lms.content.gift), as the trainer reads it.
-_GIFT_PROBLEMS = {
-    "categories": lambda: _("Kategori ($CATEGORY) tidak didukung; baris itu diabaikan."),
-    "description": lambda: _("Deskripsi atau soal tanpa jawaban ({…}) tidak didukung; "
-                             "soal dilewati."),
-    "question has no text": lambda: _("Soal tanpa teks pertanyaan; soal dilewati."),
-    "essay": lambda: _("Soal esai ({}) tidak didukung; soal dilewati."),
-    "feedback per answer": lambda: _("Umpan balik per jawaban tidak didukung dan tidak "
-                                     "diikutkan; soalnya tetap dibuat."),
-    "matching": lambda: _("Soal menjodohkan (->) tidak didukung; soal dilewati."),
-    "missing-word": lambda: _("Soal isian rumpang (teks sesudah jawaban) tidak didukung; "
-                              "soal dilewati."),
-    "answers could not be read": lambda: _("Jawaban tidak dapat dibaca; soal dilewati."),
-    "partial credit for short": lambda: _("Nilai sebagian pada isian singkat tidak didukung; "
-                                          "setiap jawaban yang tercantum dihitung benar penuh."),
-    "partial credit for numerical": lambda: _("Nilai sebagian pada jawaban numerik tidak "
-                                              "didukung; jawaban itu dihitung benar penuh."),
-    "partial credit for a wrong": lambda: _("Nilai sebagian pada pilihan yang salah tidak "
-                                            "didukung; hanya jawaban = yang dihitung benar."),
-    "choice question without": lambda: _("Soal pilihan tanpa jawaban benar; soal dilewati."),
-    "numerical answer": lambda: _("Jawaban numerik tidak dapat dibaca; soal dilewati."),
-    "no question could be converted": lambda: _("Tidak ada soal yang dapat dikonversi."),
-    "image reference": lambda: _("Gambar dalam soal (<img>, @@PLUGINFILE@@ atau ![](…)) tidak "
-                                 "dapat diimpor; soal dilewati. Unggah gambarnya ke draf lalu "
-                                 "tambahkan soal itu di penyunting."),
-    "weights of a multiple-answer": lambda: _("Bobot pilihan pada soal jawaban ganda menjadi "
-                                              "penilaian sebagian (scoring: partial) untuk kuis "
-                                              "ini: setiap pilihan bernilai sama, bukan menurut "
-                                              "bobot Moodle."),
-    "short answers with weight 0": lambda: _("Jawaban isian singkat berbobot 0% (mis. =%0%*) "
-                                             "tidak pernah benar dan tidak diikutkan."),
-    "numerical answers with weight 0": lambda: _("Jawaban numerik berbobot 0% tidak pernah "
-                                                 "benar dan tidak diikutkan."),
-    "short answers with the * wildcard": lambda: _("Isian singkat dengan karakter pengganti * "
-                                                   "tidak didukung; soal dilewati."),
-}
-
-
 def _flash_draft_error(exc: DraftError) -> None:
     db.session.rollback()
     flash(_DRAFT_ERRORS.get(str(exc), lambda: str(exc))(), "error")
@@ -82,9 +44,8 @@ def _flash_draft_error(exc: DraftError) -> None:
 
 def _gift_problem(problem: ContentError) -> str:
     """A converter report in the trainer's language, with its GIFT line."""
-    message = next((text() for start, text in _GIFT_PROBLEMS.items()
-                    if problem.message.startswith(start)), problem.message)
-    return _("Baris %(line)s: %(message)s", line=problem.line, message=message)
+    return _("Baris %(line)s: %(message)s", line=problem.line,
+             message=problem.translated(_))
 
 
 @bp.post("/draf/<slug>/modul")

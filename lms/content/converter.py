@@ -16,8 +16,8 @@ import markdown
 from markdown import util
 from markdown.extensions import Extension
 from markdown.extensions.admonition import AdmonitionProcessor
-from markdown.preprocessors import Preprocessor
 from markdown.extensions.toc import TocExtension, TocTreeprocessor
+from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import InlineProcessor
 
 # SuperFences (PyMdown Extensions) instead of fenced_code: a fence inside a list item or a

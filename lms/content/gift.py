@@ -24,15 +24,18 @@ from dataclasses import dataclass, field
 from lms.csvfile import decode_text
 
 from .export import _scalar
-from .model import ContentError
+from .model import N_, ContentError
 
 _ESCAPES = {"\\~": "\x01", "\\=": "\x02", "\\#": "\x03", "\\{": "\x04", "\\}": "\x05",
             "\\:": "\x06"}  # "\\n" (a line break in the text) is kept until the end
 _RESTORE = {"\x01": "~", "\x02": "=", "\x03": "#", "\x04": "{", "\x05": "}", "\x06": ":"}
 _WEIGHT = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
 _FORMAT = re.compile(r"^\s*\[(html|moodle|plain|markdown)\]", re.I)
-_IMAGE = re.compile(r"<img\b|@@PLUGINFILE@@|!\[[^\]\n]*\]\(", re.I)
+# An image reference, whole (as far as it goes on its line) to name it in the report.
+_IMAGE = re.compile(r"<img\b[^>\n]*>?|@@PLUGINFILE@@[^\s\"'<>)]*|!\[[^\]\n]*\]\([^)\n]*\)?",
+                    re.I)
 _NUMBER = r"-?\d+(?:[.,]\d+)?"
+NO_QUESTION = N_("Tidak ada soal yang dapat dikonversi.")  # reported when nothing converts
 
 
 @dataclass
@@ -53,8 +56,8 @@ class _Reporter:
         self.problems, self.file, self.line = problems, file, line
         self.seen: set[str] = set()
 
-    def __call__(self, message: str) -> None:
-        self.problems.append(ContentError(self.file, self.line, message))
+    def __call__(self, message: str, **params: object) -> None:
+        self.problems.append(ContentError(self.file, self.line, message, params))
 
     def once(self, message: str) -> None:
         if message not in self.seen:
@@ -133,7 +136,7 @@ def gift_to_quiz(
         if question is not None:
             questions.append(question)
     if not questions:
-        problems.append(ContentError(file, 1, "no question could be converted"))
+        problems.append(ContentError(file, 1, NO_QUESTION))
     body = []
     for n, question in enumerate(questions, start=1):
         # A heading ending in "}" would read as an attribute block: the brace as an entity.
@@ -153,12 +156,14 @@ def _question(block: _Block, file: str, problems: list[ContentError]) -> GiftQue
     report = _Reporter(problems, file, line)
     text = block.text
     if text.lstrip().startswith("$CATEGORY"):
-        report("categories ($CATEGORY) are not supported; the line was ignored")
+        report(N_("Kategori ($CATEGORY) tidak didukung; baris itu diabaikan."))
         return None
     image = _IMAGE.search(text)
     if image:
-        problems.append(ContentError(file, block.line_at(image.start()),
-                                     f"image reference cannot be imported: {image.group(0)}"))
+        problems.append(ContentError(file, block.line_at(image.start()), N_(
+            "Gambar %(image)s dalam soal tidak dapat diimpor; soal dilewati. Unggah "
+            "gambarnya ke draf lalu tambahkan soal itu di penyunting."),
+            {"image": repr(image.group(0))}))
         return None
     title_match = re.match(r"^\s*::(.*?)::", text, re.S)
     start = title_match.end() if title_match else 0
@@ -166,15 +171,15 @@ def _question(block: _Block, file: str, problems: list[ContentError]) -> GiftQue
     start = len(text) - len(rest)
     opening, closing = text.find("{", start), text.rfind("}")
     if opening < 0 or closing < opening:
-        report("description or question without answers ({…}) is not supported")
+        report(N_("Deskripsi atau soal tanpa jawaban ({…}) tidak didukung; soal dilewati."))
         return None
     after = " ".join(text[closing + 1:].split())
     if after:
-        report("missing-word questions (text after the answers) are not supported")
+        report(N_("Soal isian rumpang (teks sesudah jawaban) tidak didukung; soal dilewati."))
         return None
     prompt = _prompt_lines(text[start:opening], text_format)
     if not prompt:
-        report("question has no text")
+        report(N_("Soal tanpa teks pertanyaan; soal dilewati."))
         return None
     answers = text[opening + 1:closing]
     feedback = ""
@@ -217,23 +222,24 @@ def _literal_start(text: str) -> str:
 
 def _answers(answers: str, report: _Reporter) -> GiftQuestion | None:
     if not answers:
-        report("essay questions ({}) are not supported")
+        report(N_("Soal esai ({}) tidak didukung; soal dilewati."))
         return None
     if re.match(r"^(T|TRUE|F|FALSE)\s*(#|$)", answers, re.I):
         value, _, rest = answers.partition("#")
         if rest.strip():
-            report("feedback per answer is not supported and was left out")
+            report(N_("Umpan balik per jawaban tidak didukung dan tidak diikutkan; soalnya tetap "
+                      "dibuat."))
         true = value.strip().upper() in ("T", "TRUE")
         return GiftQuestion(0, ["", f"- [{'x' if true else ' '}] Benar",
                                 f"- [{' ' if true else 'x'}] Salah"])
     if answers.startswith("#"):
         return _numerical(answers[1:], report)
     if "->" in answers:
-        report("matching questions are not supported")
+        report(N_("Soal menjodohkan (->) tidak didukung; soal dilewati."))
         return None
     parts = re.findall(r"([=~])([^=~]*)", answers)
     if not parts or answers[0] not in "=~":
-        report("answers could not be read")
+        report(N_("Jawaban tidak dapat dibaca; soal dilewati."))
         return None
     entries = []
     for mark, raw in parts:
@@ -243,10 +249,11 @@ def _answers(answers: str, report: _Reporter) -> GiftQuestion | None:
         raw = raw[weight_match.end():] if weight_match else raw
         text, has_feedback, _feedback = raw.partition("#")
         if has_feedback and _feedback.strip():
-            report.once("feedback per answer is not supported and was left out")
+            report.once(N_("Umpan balik per jawaban tidak didukung dan tidak diikutkan; soalnya "
+                           "tetap dibuat."))
         entries.append((mark, weight, _inline(text)))
     if any(not text for _m, _w, text in entries):
-        report("answers could not be read")
+        report(N_("Jawaban tidak dapat dibaca; soal dilewati."))
         return None
     if all(mark == "=" for mark, _w, _t in entries):
         return _short(entries, report)
@@ -264,14 +271,14 @@ def _choice(entries: list[tuple[str, float | None, str]], report: _Reporter) -> 
             fraction = weight if weight is not None else (100.0 if mark == "=" else 0.0)
             correct = fraction >= 100
             if 0 < fraction < 100:
-                report.once("partial credit for a wrong option is not supported; only "
-                            "the = answers count as right")
+                report.once(N_("Nilai sebagian pada pilihan yang salah tidak didukung; hanya "
+                               "jawaban = yang dihitung benar."))
         else:
             correct = weight is not None and weight > 0
         options.append((correct, text))
     right = sum(correct for correct, _t in options)
     if not right:
-        report("choice question without a right answer")
+        report(N_("Soal pilihan tanpa jawaban benar; soal dilewati."))
         return None
     lines = ["", *(f"- [{'x' if correct else ' '}] {text}" for correct, text in options)]
     question = GiftQuestion(0, lines)
@@ -279,8 +286,9 @@ def _choice(entries: list[tuple[str, float | None, str]], report: _Reporter) -> 
         question.attributes = " single"
     elif not single and right > 1:
         question.partial = True
-        report("weights of a multiple-answer question become partial scoring "
-               "(scoring: partial): each option counts an equal share")
+        report(N_("Bobot pilihan pada soal jawaban ganda menjadi penilaian sebagian (scoring: "
+                  "partial) untuk kuis ini: setiap pilihan bernilai sama, bukan menurut bobot "
+                  "Moodle."))
     return question
 
 
@@ -288,18 +296,18 @@ def _short(entries: list[tuple[str, float | None, str]], report: _Reporter) -> G
     accepted = []
     for _mark, weight, text in entries:
         if weight is not None and weight <= 0:
-            report.once("short answers with weight 0% (such as =%0%*) are never right "
-                        "and were left out")
+            report.once(N_("Jawaban isian singkat berbobot 0% (mis. =%0%*) tidak pernah benar dan "
+                           "tidak diikutkan."))
             continue
         if weight is not None and weight < 100:
-            report.once("partial credit for short answers is not supported; every "
-                        "answer given counts as fully right")
+            report.once(N_("Nilai sebagian pada isian singkat tidak didukung; setiap jawaban yang "
+                           "tercantum dihitung benar penuh."))
         if "*" in text:
-            report("short answers with the * wildcard are not supported")
+            report(N_("Isian singkat dengan karakter pengganti * tidak didukung; soal dilewati."))
             return None
         accepted.append(text)
     if not accepted:
-        report("choice question without a right answer")
+        report(N_("Soal pilihan tanpa jawaban benar; soal dilewati."))
         return None
     return GiftQuestion(0, ["", *(f"= {text}" for text in accepted)])
 
@@ -313,17 +321,18 @@ def _numerical(answers: str, report: _Reporter) -> GiftQuestion | None:
             entry, _, feedback = entry.partition("#")
             entry = entry.strip()
             if feedback.strip():
-                report.once("feedback per answer is not supported and was left out")
+                report.once(N_("Umpan balik per jawaban tidak didukung dan tidak diikutkan; "
+                               "soalnya tetap dibuat."))
         weight = _WEIGHT.match(entry)
         if weight:
             entry = entry[weight.end():].strip()
             if float(weight.group(1)) <= 0:
-                report.once("numerical answers with weight 0% are never right and "
-                            "were left out")
+                report.once(N_("Jawaban numerik berbobot 0% tidak pernah benar dan tidak "
+                               "diikutkan."))
                 continue
             if float(weight.group(1)) < 100:
-                report.once("partial credit for numerical answers is not supported; "
-                            "the answer counts as fully right")
+                report.once(N_("Nilai sebagian pada jawaban numerik tidak didukung; jawaban itu "
+                               "dihitung benar penuh."))
         tolerance = re.fullmatch(rf"({_NUMBER})(?::({_NUMBER}))?", entry)
         span = re.fullmatch(rf"({_NUMBER})\.\.({_NUMBER})", entry)
         if tolerance:
@@ -334,10 +343,11 @@ def _numerical(answers: str, report: _Reporter) -> GiftQuestion | None:
             low, high = (float(g.replace(",", ".")) for g in span.groups())
             lines.append(f"= {_plain((low + high) / 2)} ± {_plain(abs(high - low) / 2)}")
         else:
-            report(f"numerical answer '{_restore(entry)}' could not be read")
+            report(N_("Jawaban numerik %(answer)s tidak dapat dibaca; soal dilewati."),
+                   answer=repr(_restore(entry)))
             return None
     if not lines:
-        report("choice question without a right answer")
+        report(N_("Soal pilihan tanpa jawaban benar; soal dilewati."))
         return None
     return GiftQuestion(0, ["", *lines])
 

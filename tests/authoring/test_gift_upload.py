@@ -86,3 +86,18 @@ def test_moodle_examples_are_reported_with_their_lines_in_the_interface_language
             "question was skipped.") in page
     assert (f"Line {line('::PGK::')}: The option weights of a multiple-answer question become "
             "partial scoring") in page
+
+
+def test_messages_with_what_they_name_read_in_both_languages(client, login, db, owned_course):
+    slug = _open(client, login, owned_course)
+    gift = b"Nilai {#abc}\n\nLihat ![peta](peta.png). Pulau apa? {=Jawa ~Bali}\n"
+
+    page = _upload(client, slug, gift).get_data(as_text=True)
+    assert "Baris 1: Jawaban numerik &#39;abc&#39; tidak dapat dibaca; soal dilewati." in page
+    assert ("Baris 3: Gambar &#39;![peta](peta.png)&#39; dalam soal tidak dapat diimpor; soal "
+            "dilewati.") in page
+    assert _draft_quiz(db) is None  # nothing converted: no quiz, its slug still free
+    client.get("/bahasa/en?next=/")
+    page = _upload(client, slug, gift).get_data(as_text=True)
+    assert "Line 1: The numeric answer &#39;abc&#39; could not be read" in page
+    assert "Line 3: The image &#39;![peta](peta.png)&#39; in the question cannot be" in page

@@ -9,6 +9,7 @@ import pytest
 
 from lms.content import load_package_files
 from lms.content.gift import GiftEncodingError, decode_gift, gift_to_quiz
+from tests.english import english
 
 
 def _quiz(gift: str):
@@ -35,8 +36,8 @@ def test_multiple_choice_with_one_right_answer():
 
 def test_multiple_answers_with_weights_positive_are_right_and_scored_partially():
     quiz, problems, _text = _quiz("Pilih bilangan prima. {~%50%2 ~%50%3 ~%-100%4}")
-    assert [p.message.split(":")[0] for p in problems] == [
-        "weights of a multiple-answer question become partial scoring (scoring"]
+    assert [english(p).split(":")[0] for p in problems] == [
+        "The option weights of a multiple-answer question become partial scoring (scoring"]
     question = quiz.questions[0]
     assert question.kind == "multiple" and quiz.scoring == "partial"
     assert [o.correct for o in question.options] == [True, True, False]
@@ -92,36 +93,37 @@ def test_escaped_characters_and_multiline_text():
 
 
 @pytest.mark.parametrize("gift, message", [
-    ("Cocokkan. {=a -> 1 =b -> 2}", "matching"),
-    ("Tuliskan esai. {}", "essay"),
-    ("Kata {=yang ~ini} hilang.", "missing-word"),
-    ("$CATEGORY: tom/dick", "categories"),
+    ("Cocokkan. {=a -> 1 =b -> 2}", "Matching"),
+    ("Tuliskan esai. {}", "Essay"),
+    ("Kata {=yang ~ini} hilang.", "Fill-in-the-blank"),
+    ("$CATEGORY: tom/dick", "Categories"),
     ("Hanya keterangan tanpa jawaban.", "without answers"),
-    ("Pilih {~a ~b}", "without a right answer"),
-    ("Nilai {#abc}", "could not be read"),
+    ("Pilih {~a ~b}", "without a correct answer"),
+    ("Nilai {#abc}", "The numeric answer 'abc' could not be read"),
 ])
 def test_unsupported_questions_are_reported_with_their_line(gift, message):
     text, problems = gift_to_quiz(f"Soal pertama? {{T}}\n\n{gift}\n", title="K", slug="k")
     assert len(problems) == 1
-    assert problems[0].line == 3 and message in problems[0].message
+    assert problems[0].line == 3 and message in english(problems[0])
     assert "Soal pertama?" in text
 
 
 @pytest.mark.parametrize("gift, message", [
-    ("Pilih {=a#bagus ~b#salah}", "feedback per answer"),
-    ("Benar? {T#betul}", "feedback per answer"),
-    ("Siapa? {=%50%Ani =Budi}", "partial credit"),
-    ("Nilai {#=%50%2:1}", "partial credit"),
+    ("Pilih {=a#bagus ~b#salah}", "Per-answer feedback"),
+    ("Benar? {T#betul}", "Per-answer feedback"),
+    ("Siapa? {=%50%Ani =Budi}", "Partial credit"),
+    ("Nilai {#=%50%2:1}", "Partial credit"),
 ])
 def test_converted_questions_report_what_they_leave_out(gift, message):
     text, problems = gift_to_quiz(gift, title="K", slug="k")
-    assert [p.line for p in problems] == [1] and message in problems[0].message
+    assert [p.line for p in problems] == [1] and message in english(problems[0])
     assert "## " in text
 
 
 def test_nothing_convertible_is_an_error():
     _text, problems = gift_to_quiz("// only a comment\n", title="K", slug="k")
-    assert [p.message for p in problems] == ["no question could be converted"]
+    assert [p.text for p in problems] == ["Tidak ada soal yang dapat dikonversi."]
+    assert [english(p) for p in problems] == ["No questions could be converted."]
 
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "gift" / "moodle-like-examples.txt"
@@ -182,17 +184,17 @@ def test_moodle_like_examples_import_with_moodles_meaning():
     assert len(quiz.questions) == 13
 
     # What cannot be imported is refused (or noted) with its line.
-    notes = {(p.line, p.message.split(" ")[0]) for p in problems}
-    assert (_line(gift, "::RUMPANG::"), "missing-word") in notes
-    assert (_line(gift, "::JODOH::"), "matching") in notes
-    assert (_line(gift, "::ESAI::"), "essay") in notes
-    assert (_line(gift, "Bagian berikut membahas"), "description") in notes
-    assert (_line(gift, "::ISI1::"), "short") in notes  # the %0% answer left out
-    assert (_line(gift, "::ISI1::"), "partial") in notes  # %50% counted as right
-    assert (_line(gift, "::NUM3::"), "partial") in notes
-    assert (_line(gift, "::PGK::"), "weights") in notes
-    assert (_line(gift, "::PGS::"), "partial") in notes
-    assert (_line(gift, "::PG1::"), "feedback") in notes
+    notes = {(p.line, " ".join(english(p).split(" ")[:2])) for p in problems}
+    assert (_line(gift, "::RUMPANG::"), "Fill-in-the-blank questions") in notes
+    assert (_line(gift, "::JODOH::"), "Matching questions") in notes
+    assert (_line(gift, "::ESAI::"), "Essay questions") in notes
+    assert (_line(gift, "Bagian berikut membahas"), "Descriptions and") in notes
+    assert (_line(gift, "::ISI1::"), "Short answers") in notes  # the %0% answer left out
+    assert (_line(gift, "::ISI1::"), "Partial credit") in notes  # %50% counted as right
+    assert (_line(gift, "::NUM3::"), "Partial credit") in notes
+    assert (_line(gift, "::PGK::"), "The option") in notes  # weights → partial scoring
+    assert (_line(gift, "::PGS::"), "Partial credit") in notes
+    assert (_line(gift, "::PG1::"), "Per-answer feedback") in notes
 
 
 @pytest.mark.parametrize("gift, line, needle", [
@@ -203,9 +205,9 @@ def test_moodle_like_examples_import_with_moodles_meaning():
 def test_an_image_that_cannot_be_imported_is_reported_with_its_line(gift, line, needle):
     text, problems = gift_to_quiz(f"Soal pertama? {{T}}\n\n// gambar\n{gift}\n",
                                   title="K", slug="k")
-    assert [(p.line, p.message.startswith("image reference")) for p in problems] == [
+    assert [(p.line, english(p).startswith("The image '")) for p in problems] == [
         (line, True)]
-    assert needle in problems[0].message and "Pulau apa" not in text
+    assert needle in problems[0].text and "Pulau apa" not in text
 
 
 def test_a_prompt_ending_in_a_brace_is_not_read_as_attributes():

@@ -7,7 +7,6 @@ import pytest
 
 from lms.content import load_package, render_markdown
 from lms.content.converter import stock_converter
-
 from tests.content.conftest import BASE_FILES
 
 KINDS = {"note": "Catatan", "tip": "Tips", "warning": "Peringatan", "danger": "Bahaya",
