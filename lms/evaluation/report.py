@@ -17,6 +17,7 @@ from sqlalchemy import and_, case, distinct, func, select, true
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import Select
 
+from lms.application_tasks.models import TaskSubmission
 from lms.auth.models import User
 from lms.courses.models import CourseVersion
 from lms.evaluation.feedback import FeedbackComment, shown_average
@@ -100,15 +101,29 @@ class TransferFigures:
 
 
 @dataclass(frozen=True)
+class TaskFigures:
+    """Application tasks: learners whose report was assessed "meets", learners with an
+    assessed report, and reports waiting for their assessment."""
+
+    met: int = 0
+    assessed: int = 0
+    waiting: int = 0
+
+    @property
+    def met_rate(self) -> float | None:
+        """Percent of the assessed learners who meet the task."""
+        return round(100 * self.met / self.assessed, 1) if self.assessed else None
+
+
+@dataclass(frozen=True)
 class EvaluationReport:
-    """Every level of one course's report. ``tasks_met`` is None while application tasks
-    are not recorded."""
+    """Every level of one course's report; ``tasks`` is None when the course has no
+    application task."""
 
     ratings: Ratings
     quizzes: list[QuizFigures] = field(default_factory=list)
     transfer: TransferFigures = field(default_factory=TransferFigures)
-    tasks_met: int | None = None
-    tasks_assessed: int | None = None
+    tasks: TaskFigures | None = None
 
 
 def get_ratings(session: Session, f: ReportFilter, minimum: int, *,
@@ -190,6 +205,23 @@ def get_transfer_figures(session: Session, f: ReportFilter, today: date,
                            int(supervisors), _mean(s_score, supervisors, minimum), int(not_yet))
 
 
+def get_task_figures(session: Session, f: ReportFilter) -> TaskFigures:
+    """Application task reports of the selection, by the date of their assessment (waiting
+    ones by their submission): learners who meet the task, learners assessed, reports
+    waiting (one query)."""
+    assessed = TaskSubmission.assessed_at.is_not(None)
+    query = f.people(
+        select(func.count(distinct(case((TaskSubmission.status == "met",
+                                          TaskSubmission.user_id)))),
+               func.count(distinct(case((assessed, TaskSubmission.user_id)))),
+               func.count(case((~assessed, TaskSubmission.id))))
+        .select_from(TaskSubmission), TaskSubmission.user_id, "task_scope")
+    met, people, waiting = session.execute(query.where(
+        TaskSubmission.course_id == f.course_id,
+        f.within(func.coalesce(TaskSubmission.assessed_at, TaskSubmission.submitted_at)))).one()
+    return TaskFigures(int(met), int(people), int(waiting))
+
+
 def _mean(value, count: int, minimum: int) -> float | None:
     if value is None or count < minimum:
         return None
@@ -197,12 +229,14 @@ def _mean(value, count: int, minimum: int) -> float | None:
 
 
 def get_report(session: Session, f: ReportFilter, today: date, minimum: int, *,
-               with_names: bool, titles: dict[str, str]) -> EvaluationReport:
-    """The whole report (four queries, five with the comments)."""
+               with_names: bool, titles: dict[str, str], has_task: bool) -> EvaluationReport:
+    """The whole report (five queries, six with the comments); ``has_task``: the course
+    declares an application task."""
     return EvaluationReport(
         ratings=get_ratings(session, f, minimum, with_names=with_names),
         quizzes=get_quiz_figures(session, f, titles),
-        transfer=get_transfer_figures(session, f, today, minimum))
+        transfer=get_transfer_figures(session, f, today, minimum),
+        tasks=get_task_figures(session, f) if has_task else None)
 
 
 REPORT_HEADER = ("level", "item", "measure", "value")
@@ -227,8 +261,11 @@ def report_rows(report: EvaluationReport, labels: dict[str, str]) -> list[tuple]
              ("L3", labels["learner"], labels["score"], t.learner_score),
              ("L3", labels["supervisor"], labels["answers"], t.supervisor_answers),
              ("L3", labels["supervisor"], labels["response_rate"], t.rate(t.supervisor_answers)),
-             ("L3", labels["supervisor"], labels["score"], t.supervisor_score),
-             ("L3", labels["task"], labels["tasks_met"], report.tasks_met)]
+             ("L3", labels["supervisor"], labels["score"], t.supervisor_score)]
+    if report.tasks is not None:
+        rows += [("L3", labels["task"], labels["tasks_met"], report.tasks.met),
+                 ("L3", labels["task"], labels["tasks_assessed"], report.tasks.assessed),
+                 ("L3", labels["task"], labels["tasks_waiting"], report.tasks.waiting)]
     if r.comments is not None:
         rows += [("L1", str(c.rating), labels["comment"],
                   f"{c.comment} — {c.name}" if c.name else c.comment) for c in r.comments]

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from lms.application_tasks.services import task_of
 from lms.audit.web import audit
 from lms.auth.policy import can_see_feedback_authors, require_role
 from lms.authoring.access import editable_course
@@ -53,7 +54,8 @@ def _build(course: Course):
     names = can_see_feedback_authors(current_user)
     minimum = current_app.config["FEEDBACK_MIN_GROUP"]
     report = get_report(db.session, f, today(), minimum, with_names=names,
-                        titles=version_quiz_titles(version))
+                        titles=version_quiz_titles(version),
+                        has_task=version is not None and task_of(db.session, version) is not None)
     return report, version, args, names, minimum
 
 
@@ -79,7 +81,8 @@ def _labels() -> dict[str, str]:
         "asked": _("Kuesioner yang sudah dibuka"), "not_yet": _("Kuesioner belum waktunya"),
         "learner": _("Peserta"), "supervisor": _("Atasan"), "answers": _("Jawaban"),
         "response_rate": _("Tingkat jawaban (%)"), "score": _("Rata-rata skor penerapan (1–5)"),
-        "task": _("Tugas penerapan"), "tasks_met": _("Memenuhi"),
+        "task": _("Tugas penerapan"), "tasks_met": _("Peserta yang memenuhi"),
+        "tasks_assessed": _("Peserta yang dinilai"), "tasks_waiting": _("Laporan menunggu penilaian"),
     }
 
 

@@ -7,12 +7,16 @@ from __future__ import annotations
 import io
 import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from lms.courses.importer import current_version
+from lms.application_tasks.services import assess, submit_report
+from lms.authoring.services import add_owner
+from lms.competency.uploads import CertificateStore
+from lms.courses.importer import current_version, import_packages
 from lms.courses.models import Course
 from lms.evaluation.feedback import save_feedback
 from lms.evaluation.questions import default_questions
@@ -21,6 +25,7 @@ from lms.learning.models import Enrollment
 from lms.learning.services import enrol
 from lms.quizzes.services import submit_attempt
 from lms.timeutil import today
+from tests.conftest import write_course
 from tests.spreadsheet import export_rows
 
 START = datetime(2026, 6, 17, 3, 0, tzinfo=UTC)
@@ -94,7 +99,7 @@ def test_trainer_reads_every_level_without_names(client, login, evaluated):
     # Two answers each: rates shown, scores withheld under the minimum group of 5.
     assert "<td>2</td><td>50,0 %</td><td>–</td>" in learner
     assert "<td>2</td><td>50,0 %</td><td>–</td>" in supervisor
-    assert "tugas penerapan belum tercatat" in _section(page, "tugas")
+    assert "tidak memiliki tugas penerapan" in _section(page, "tugas")
     svg = page[page.index("<svg"):page.index("</svg>")]
     assert 'role="img"' in svg and "<title>" in svg and "style=" not in svg
 
@@ -129,7 +134,7 @@ def test_admin_sees_the_comment_authors_and_exports(client, login, db, evaluated
     assert ["L1", "", "Jumlah penilaian", "4"] in rows
     assert ["L2", "Kuis Dasar", "Tingkat kelulusan (%)", "100.0"] in rows
     assert ["L3", "Peserta", "Tingkat jawaban (%)", "50.0"] in rows
-    assert ["L3", "Tugas penerapan", "Memenuhi", ""] in rows
+    assert not any(r[1] == "Tugas penerapan" for r in rows)  # the course has none
     assert any(r[2] == "Komentar" and r[3].endswith("— Budi") for r in rows)
     response = client.get(f"{url}.xlsx")
     assert response.status_code == 200
@@ -175,3 +180,38 @@ def test_report_runs_the_same_queries_for_more_learners(client, login, db, org_t
         counts.append(page_queries(client, url)[0])
     assert counts[0] == counts[1]
     assert re.search(r"\d+ penilaian", page_queries(client, url)[1])
+
+
+def test_application_tasks_met_assessed_and_waiting(app, client, login, db, org_tree,
+                                                    make_user, complete, clock):
+    folder = write_course(Path(app.config["UPLOAD_FOLDER"]).parent / "src", "kursus-tugas")
+    (folder / "tugas.md").write_text("---\ntitle: Terapkan\n---\nPerbaiki satu layanan.\n",
+                                     encoding="utf-8")
+    import_packages(db.session, [folder])
+    trainer = make_user("trainer")
+    course = db.session.scalar(select(Course).where(Course.slug == "kursus-tugas"))
+    add_owner(db.session, course, trainer)
+    db.session.commit()
+    version = current_version(db.session, course)
+    store = CertificateStore.from_config(app.config)
+    people = [org_tree["learner_a"], org_tree["learner_a1"], org_tree["learner_b"]]
+    reports = []
+    for person in people:
+        complete(person, "kursus-tugas")
+        reports.append(submit_report(db.session, person, version, "Sudah saya terapkan.", None,
+                                     store=store))
+    db.session.commit()
+    for report, meets in zip(reports[:2], (True, False), strict=True):
+        assess(db.session, report, org_tree["admin"], meets=meets,
+               feedback=None if meets else "Lengkapi buktinya.", course_title="Kursus Uji")
+    db.session.commit()
+    login(trainer)
+    url = "/pengajar/kursus/kursus-tugas/evaluasi"
+    tasks = _section(client.get(url).get_data(as_text=True), "tugas")
+    assert "1 dari 2 peserta yang laporannya dinilai memenuhi tugas." in tasks
+    assert "1 laporan menunggu penilaian." in tasks and "<title>Memenuhi: 50,0 %</title>" in tasks
+    tasks = _section(client.get(f"{url}?unit=BID-B").get_data(as_text=True), "tugas")
+    assert "0 dari 0 peserta" in tasks and "1 laporan menunggu penilaian." in tasks
+    rows = export_rows(client.get(f"{url}.csv").get_data())
+    assert ["L3", "Tugas penerapan", "Peserta yang memenuhi", "1"] in rows
+    assert ["L3", "Tugas penerapan", "Laporan menunggu penilaian", "1"] in rows
