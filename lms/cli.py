@@ -307,12 +307,15 @@ def import_employees(file: str, dry_run: bool) -> None:
     from lms.extensions import db
     from lms.org.employees import EmployeeImportError, import_employees_file
 
+    from flask_babel import force_locale, gettext
+
     try:
         with open(file, "rb") as fh:
             summary = import_employees_file(db.session, fh.read())
     except EmployeeImportError as exc:
         db.session.rollback()
-        _fail(exc.problems)
+        with force_locale("en"):  # in English, as the command's other lines
+            _fail(exc.lines(gettext))
     if dry_run:
         db.session.rollback()
         click.echo(f"dry run: {summary} (nothing changed)")

@@ -16,8 +16,18 @@ DELIMITERS = (",", ";", "\t")
 SCIENTIFIC = re.compile(r"\s*\d(?:[.,]\d+)?[eE]\+?\d+\s*")
 
 
+def N_(message: str) -> str:  # noqa: N802  (the marker pybabel extracts by default)
+    """Mark a message for translation without translating it here."""
+    return message
+
+
 class CsvFileError(ValueError):
-    """The file cannot be read as CSV; the message is one line saying why and what to do."""
+    """The file cannot be read as CSV: ``message`` (an Indonesian msgid, ``%(name)s``
+    placeholders filled from ``params``) is one line saying why and what to do."""
+
+    def __init__(self, message: str, **params: object):
+        super().__init__(message % params if params else message)
+        self.message, self.params = message, params
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
@@ -36,19 +46,20 @@ def decode_text(data: bytes) -> tuple[str, str]:
 def decode_csv(data: bytes) -> str:
     """The text of a CSV file (``decode_text``), or one line saying why it cannot be read."""
     if data.startswith(b"PK\x03\x04"):
-        raise CsvFileError("this is an XLSX workbook, not CSV: in the spreadsheet use "
-                           "Save As → CSV UTF-8")
+        raise CsvFileError(N_("ini buku kerja XLSX, bukan CSV: di spreadsheet pilih "
+                              "Simpan Sebagai → CSV UTF-8"))
     utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     if b"\x00" in data and not utf16:
-        raise CsvFileError("the file is not text (it contains NUL bytes): save it as CSV UTF-8")
+        raise CsvFileError(N_("berkas bukan teks (berisi bita NUL): simpan sebagai CSV UTF-8"))
     try:
         return decode_text(data)[0]
     except UnicodeDecodeError as exc:
         if utf16:
-            raise CsvFileError("the file starts like UTF-16 but is not valid UTF-16") from None
-        raise CsvFileError(f"the file is neither UTF-8 nor Windows-1252 text (byte "
-                           f"0x{data[exc.start]:02x} at offset {exc.start}): save it as "
-                           f"CSV UTF-8") from None
+            raise CsvFileError(N_("berkas diawali seperti UTF-16 tetapi bukan UTF-16 yang "
+                                  "sah")) from None
+        raise CsvFileError(N_("berkas bukan teks UTF-8 maupun Windows-1252 (bita %(byte)s "
+                              "di posisi %(offset)s): simpan sebagai CSV UTF-8"),
+                           byte=f"0x{data[exc.start]:02x}", offset=exc.start) from None
 
 
 def sniff_delimiter(text: str, columns: Iterable[str]) -> str:

@@ -267,8 +267,9 @@ def test_nip_error_is_readable_on_the_command_line(runner, db, tmp_path):
                    "198513122010011001,Budi,PNS,DINAS,Dinas Contoh\n", encoding="utf-8")
     result = runner.invoke(args=["lms", "import-employees", str(csv)])
     assert result.exit_code == 1
-    assert "line 2: NIP harus 18 digit angka" in result.output
-    assert "line 3: digit 1-8 NIP bukan tanggal lahir yang sah" in result.output
+    # In English, as the command's other lines (it used to mix English and Indonesian).
+    assert "line 2: the NIP must be 18 digits" in result.output
+    assert "line 3: digits 1-8 of the NIP are not a valid date of birth" in result.output
 
 
 def test_application_task_pages_in_english(english, demo, db):

@@ -35,13 +35,14 @@ def employee_import():
     except EmployeeImportError as exc:
         db.session.rollback()
         return render_template("admin/employee_import.html", form=form,
-                               problems=exc.problems), 422
+                               problems=exc.lines(_)), 422
     if form.dry_run.data:
         db.session.rollback()
-        flash(_("Pemeriksaan lolos: %(summary)s. Belum ada yang disimpan.", summary=summary))
+        flash(_("Pemeriksaan lolos: %(summary)s. Belum ada yang disimpan.",
+                summary=summary.translated(_)))
         return redirect(url_for("admin.employee_import_form"))
     audit("employees.imported", target_type="file", target_id=(upload.filename or "")[:100],
-          details={"summary": summary, "via": "web"})
+          details={"summary": str(summary), "via": "web"})
     db.session.commit()
-    flash(_("Impor selesai: %(summary)s.", summary=summary))
+    flash(_("Impor selesai: %(summary)s.", summary=summary.translated(_)))
     return redirect(url_for("admin.employees"))

@@ -71,7 +71,7 @@ def test_rounded_nips_are_refused_in_the_dry_run_with_their_line(runner, db):
     assert any(line.startswith("line 4: NIP 199204232017082000 was rounded") for line in lines)
     assert any(line.startswith("line 4: supervisor_NIP 1,97503E+17 was rounded")
                for line in lines), lines
-    assert "line 5: digit 1-8 NIP bukan tanggal lahir yang sah" in lines
+    assert "line 5: digits 1-8 of the NIP are not a valid date of birth" in lines
     assert not any(line.startswith("line 2:") for line in lines)
     assert _users(db) == 0
 
