@@ -5,7 +5,7 @@ to show. Runs once: nothing is added when any demo learner has already enrolled.
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -22,10 +22,11 @@ from lms.courses.models import CourseVersion
 from lms.courses.services import get_current_version, ordered_items
 from lms.learning.models import Enrollment
 from lms.learning.services import complete_course_if_done, complete_lesson, enrol
+from lms.evaluation.transfer import completion_opening_on
 from lms.planning.services import AssignmentTarget, assign_course
 from lms.org.services import get_unit
 from lms.quizzes.services import submit_attempt
-from lms.timeutil import local_date, utcnow
+from lms.timeutil import clock_at, local_date, utcnow
 
 RINA, ANDI = "198509252010012004", "199103052015031005"
 # nip → (courses completed, course left halfway)
@@ -34,6 +35,9 @@ HISTORY = {
     "199207142019032006": (("manajemen-waktu",), "layanan-publik-digital"),
     "199512012023211007": ((), "layanan-publik-digital"),
 }
+# Rina took this course long enough ago that its transfer evaluation (course.md
+# ``evaluation_after_days``) opens today, for her and for Budi, her manager.
+TRANSFER_DUE = (RINA, "komunikasi-publik")
 MANAGER = "198204102008011003"
 TRAINER = "197806202003122002"
 # Dukcapil made the digital-service course mandatory for the whole office, due last month.
@@ -138,11 +142,16 @@ def seed_activity(session: Session, store: CertificateStore) -> bool:
     versions = {slug: get_current_version(session, slug) for slug in slugs}
     if None in versions.values():
         return False
+    today = local_date(utcnow())
     for nip, (done, half) in HISTORY.items():
         for slug in done:
-            _take(session, users[nip], versions[slug], halfway=False)
+            if (nip, slug) == TRANSFER_DUE and versions[slug].evaluation_after_days:
+                back_then = completion_opening_on(today, versions[slug].evaluation_after_days)
+                with clock_at(back_then.replace(tzinfo=UTC)):
+                    _take(session, users[nip], versions[slug], halfway=False)
+            else:
+                _take(session, users[nip], versions[slug], halfway=False)
         _take(session, users[nip], versions[half], halfway=True)
-    today = local_date(utcnow())
     slug, unit_code, days = MANDATORY
     assign_course(session, versions[slug].course,
                   AssignmentTarget(unit=get_unit(session, unit_code), with_subunits=True),

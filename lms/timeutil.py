@@ -7,7 +7,8 @@ which tests replace (``set_clock``) to pin the instant."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -28,6 +29,20 @@ def set_clock(clock: Callable[[], datetime] | None) -> None:
     """Read the time from ``clock`` (returning an aware datetime); None restores the real one."""
     global _clock
     _clock = clock or _system_clock
+
+
+@contextmanager
+def clock_at(instant: datetime) -> Iterator[None]:
+    """Run the block as if it were ``instant`` (aware; the clock stands still there), then go
+    back to the clock before: the demo records a history that happened earlier through the
+    same services as today's."""
+    global _clock
+    previous = _clock
+    _clock = lambda: instant
+    try:
+        yield
+    finally:
+        _clock = previous
 
 
 def utcnow() -> datetime:

@@ -93,3 +93,26 @@ def test_demo_mentoring_pair_is_running(runner, db, app, starter_courses):
     andi.post("/masuk", data={"nip": "199103052015031005", "password": DEMO_PASSWORD})
     page = andi.get(f"/mentoring/{programme.id}").get_data(as_text=True)
     assert "Menangani warga yang marah di loket" in page and "Konfirmasi sesi ini" in page
+
+
+def test_demo_transfer_evaluation_is_due_for_rina_and_budi(runner, db, app, starter_courses):
+    from lms.evaluation.transfer import completion_opening_on
+    from lms.timeutil import local_date, utcnow
+
+    assert runner.invoke(args=["lms", "seed-demo"]).exit_code == 0
+    from lms.auth.models import User
+    from lms.courses.models import Course
+
+    completed = db.session.scalar(
+        select(Enrollment.completed_at)
+        .join(User, User.id == Enrollment.user_id).join(Course, Course.id == Enrollment.course_id)
+        .where(Course.slug == "komunikasi-publik", User.nip == "198509252010012004"))
+    assert completed == completion_opening_on(local_date(utcnow()), 60)
+    rina = app.test_client()
+    rina.post("/masuk", data={"nip": "198509252010012004", "password": DEMO_PASSWORD})
+    page = rina.get("/").get_data(as_text=True)
+    assert "Evaluasi pasca pelatihan" in page and "Komunikasi Publik yang Efektif" in page
+    budi = app.test_client()
+    budi.post("/masuk", data={"nip": MANAGER, "password": DEMO_PASSWORD})
+    queue = budi.get("/atasan/tindakan").get_data(as_text=True)
+    assert "Evaluasi pasca pelatihan" in queue and "Rina Marlina" in queue
