@@ -16,6 +16,7 @@ import markdown
 from markdown import util
 from markdown.extensions import Extension
 from markdown.extensions.admonition import AdmonitionProcessor
+from markdown.extensions.footnotes import FootnoteExtension
 from markdown.extensions.toc import TocExtension, TocTreeprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import InlineProcessor
@@ -132,6 +133,8 @@ DEFAULT_TITLES: dict[str, dict[str, str]] = {
            "error": "Kesalahan", "important": "Penting", "info": "Info"},
     "en": {},
 }
+# The title of a footnote's link back to the text, in the course's language.
+BACKLINK_TITLES = {"id": "Kembali ke teks (catatan {})", "en": "Back to the text (note {})"}
 
 
 class _AdmonitionProcessor(AdmonitionProcessor):
@@ -168,15 +171,24 @@ def converter(language: str = "id") -> markdown.Markdown:
     if md is None:
         md = _local.converter = _build()
     md.reset()
-    md.course_language = language  # type: ignore[attr-defined]
+    _speak(md, language)
     return md
 
 
 def stock_converter(language: str = "id") -> markdown.Markdown:
     """A converter with the same extensions and none of the shortcuts (for tests)."""
     md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
-    md.course_language = language  # type: ignore[attr-defined]
+    _speak(md, language)
     return md
+
+
+def _speak(md: markdown.Markdown, language: str) -> None:
+    """Admonition and footnote titles in ``language`` for the next text."""
+    md.course_language = language  # type: ignore[attr-defined]
+    for extension in md.registeredExtensions:
+        if isinstance(extension, FootnoteExtension):
+            title = BACKLINK_TITLES.get(language, BACKLINK_TITLES["id"])
+            extension.setConfig("BACKLINK_TITLE", title)
 
 
 def _build() -> markdown.Markdown:

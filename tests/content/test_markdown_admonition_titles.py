@@ -1,5 +1,6 @@
 """An admonition without a title is titled by its kind in the course's language (course.md
-``language``, Indonesian by default); with a title, or in an English course, nothing changes."""
+``language``, Indonesian by default); with a title, or in an English course, nothing changes.
+A footnote's link back to the text is titled in the course's language too."""
 
 from __future__ import annotations
 
@@ -53,3 +54,13 @@ def test_a_package_renders_by_its_course_language(make_package, language, title)
     folder = make_package({"course.md": course, "01-dasar/01-pengantar.md": LESSON})
 
     assert _box("note", title) in load_package(folder).modules[0].items[0].html
+
+
+def test_a_footnotes_link_back_is_titled_in_the_course_language():
+    text = "Teks[^1].\n\n[^1]: Catatan.\n"
+    for language, title in (("id", "Kembali ke teks (catatan 1)"),
+                            ("en", "Back to the text (note 1)")):
+        html = render_markdown(text, language=language)
+        assert f'title="{title}"' in html
+        assert f'title="{title}"' in stock_converter(language).convert(text)
+    assert 'title="Kembali ke teks (catatan 1)"' in render_markdown(text)  # back again
