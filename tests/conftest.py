@@ -109,6 +109,26 @@ def _config(url: str, instance: Path) -> dict:
     }
 
 
+@pytest.fixture
+def scratch_url(tmp_path, database_url):
+    """An empty database of its own (for the migration tests), on the engine the suite runs on
+    (a SQLite file, or a scratch database next to the PostgreSQL test database), dropped
+    afterwards."""
+    if not database_url.startswith("postgresql"):
+        yield f"sqlite:///{tmp_path / 'scratch.db'}"
+        return
+    base = make_url(database_url)
+    scratch = base.set(database=f"{base.database}_scratch")
+    server = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{scratch.database}"'))
+        conn.execute(text(f'CREATE DATABASE "{scratch.database}"'))
+    yield scratch.render_as_string(hide_password=False)
+    with server.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{scratch.database}"'))
+    server.dispose()
+
+
 @pytest.fixture(autouse=True)
 def clock():
     """The clock every test runs on: back at the pinned start instant (ticking from there)

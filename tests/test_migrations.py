@@ -6,7 +6,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect, make_url, select, text
+from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
 from lms.auth.models import User
@@ -54,25 +54,6 @@ def test_last_migration_steps_down_and_up(tmp_path):
         with db.engine.connect() as connection:
             assert _differences(connection) == []
         db.engine.dispose()
-
-
-@pytest.fixture
-def scratch_url(tmp_path, database_url):
-    """An empty database of its own, on the engine the suite runs on (a SQLite file, or a
-    scratch database next to the PostgreSQL test database), dropped afterwards."""
-    if not database_url.startswith("postgresql"):
-        yield f"sqlite:///{tmp_path / 'scratch.db'}"
-        return
-    base = make_url(database_url)
-    scratch = base.set(database=f"{base.database}_scratch")
-    server = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with server.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{scratch.database}"'))
-        conn.execute(text(f'CREATE DATABASE "{scratch.database}"'))
-    yield scratch.render_as_string(hide_password=False)
-    with server.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{scratch.database}"'))
-    server.dispose()
 
 
 def test_single_roles_become_sets_and_step_down_to_the_most_powerful(scratch_url, tmp_path):

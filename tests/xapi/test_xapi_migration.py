@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-import pytest
 from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect, make_url, select, text
+from sqlalchemy import inspect, select, text
 
 from lms.auth.services import create_user
 from lms.competency.services import seed_framework
@@ -21,24 +20,6 @@ from lms.org.services import create_unit
 from lms.quizzes.services import submit_attempt
 from lms.xapi.models import XapiStatement
 from tests.conftest import PASSING_ANSWERS, valid_nip, write_course
-
-
-@pytest.fixture
-def scratch_url(tmp_path, database_url):
-    """An empty database of its own on the suite's engine, dropped afterwards."""
-    if not database_url.startswith("postgresql"):
-        yield f"sqlite:///{tmp_path / 'xapi.db'}"
-        return
-    base = make_url(database_url)
-    scratch = base.set(database=f"{base.database}_xapi_scratch")
-    server = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with server.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{scratch.database}"'))
-        conn.execute(text(f'CREATE DATABASE "{scratch.database}"'))
-    yield scratch.render_as_string(hide_password=False)
-    with server.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{scratch.database}"'))
-    server.dispose()
 
 
 def test_existing_rows_get_the_statement_recording_would_store(scratch_url, tmp_path, clock):
