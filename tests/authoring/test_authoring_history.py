@@ -111,7 +111,7 @@ def test_gift_single_choice_with_partial_weights_keeps_one_right_answer():
     text, problems = gift_to_quiz("Pilih {=a ~%50%b ~c}", title="K", slug="k")
     assert "- [x] a\n- [ ] b\n- [ ] c" in text
     assert [p.message.split(";")[0] for p in problems] == [
-        "partial credit for a wrong option is not supported"]
+        "Nilai sebagian pada pilihan yang salah tidak didukung"]
 
 
 def test_gift_form_errors_are_shown_next_to_the_fields(client, login, owned_course,
