@@ -12,13 +12,16 @@ import json
 import os
 import tempfile
 from collections.abc import Mapping
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import (Ed25519PrivateKey,
-                                                               Ed25519PublicKey)
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+)
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -106,12 +109,9 @@ def register(session: Session, signer: Signer) -> None:
     """Make sure the signer's public key is published (once, even from two processes)."""
     if session.get(SigningKey, signer.kid) is not None:
         return
-    try:
-        with session.begin_nested():
-            session.add(SigningKey(kid=signer.kid, public_jwk=public_jwk(
-                signer.private_key.public_key())))
-    except IntegrityError:
-        pass  # registered by another process meanwhile
+    with suppress(IntegrityError), session.begin_nested():  # else registered meanwhile
+        session.add(SigningKey(kid=signer.kid, public_jwk=public_jwk(
+            signer.private_key.public_key())))
 
 
 def current_signer(session: Session, folder: Path) -> Signer:

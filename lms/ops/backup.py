@@ -7,6 +7,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 from importlib import metadata
@@ -121,10 +122,9 @@ def _is_database_file(path: Path, database: Path) -> bool:
 
 
 def _add_unless_gone(writer: ArchiveWriter, path: Path, name: str) -> None:
-    try:
+    # A file removed since the folder was listed (a refused upload): nothing refers to it.
+    with suppress(FileNotFoundError):
         writer.add_file(path, name)
-    except FileNotFoundError:
-        pass  # removed since the folder was listed (a refused upload): nothing refers to it
 
 
 def _notes(instance: Path) -> list[str]:

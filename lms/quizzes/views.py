@@ -74,8 +74,8 @@ def take(slug: str, key: str):
                                   max_attempts=quiz.max_attempts,
                                   grace_seconds=current_app.config["QUIZ_TIME_GRACE_SECONDS"])
         except AttemptLimitReached:
-            pass  # the page says that no attempt is left
-        else:
+            start = None  # the page says that no attempt is left
+        if start is not None:
             if start.version_id != version.id:  # started before a new version was published
                 version = get_version_by_id(db.session, start.version_id) or abort(404)
                 item = find_item(version, key) or abort(404)
