@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import BinaryIO
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, func, inspect, select, update
+from sqlalchemy import and_, func, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -23,7 +23,7 @@ from lms.auth.models import User
 from lms.competency.models import CompetencyEvidence
 from lms.competency.services import validate_course_evidence
 from lms.competency.uploads import CertificateRejected, CertificateStore
-from lms.courses.models import Course, CourseCompetency, CourseTask, CourseVersion
+from lms.courses.models import CourseCompetency, CourseTask, CourseVersion
 from lms.learning.models import Enrollment
 from lms.notifications.services import notify
 from lms.timeutil import local_date, utcnow
@@ -285,18 +285,3 @@ def _validate_evidence(session: Session, submission: TaskSubmission, assessor: U
     return validate_course_evidence(
         session, submission.user_id, submission.course_id, assessor, now, declared=declared,
         version_number=submission.version_number, completed_at=completed_at)
-
-
-def met_submissions() -> Select:
-    """Reports assessed "meets" (one per learner and course at most): ``user_id, course_id,
-    assessed_at`` — for reports that count tasks met per course, unit or period."""
-    return select(TaskSubmission.user_id, TaskSubmission.course_id,
-                  TaskSubmission.assessed_at).where(TaskSubmission.status == "met")
-
-
-def course_title(session: Session, course_id: int) -> str:
-    """The title of the course's current version (what people know it by)."""
-    return session.scalar(select(CourseVersion.title).join(
-        Course, and_(Course.id == CourseVersion.course_id,
-                     Course.current_number == CourseVersion.number))
-        .where(Course.id == course_id)) or ""

@@ -16,7 +16,6 @@ from lms.application_tasks.services import (
     TaskInvalid,
     TaskStateError,
     assess,
-    course_title,
     due_on,
     get_answered_task,
     get_submission,
@@ -33,6 +32,7 @@ from lms.auth.policy import (
 )
 from lms.competency.serving import stored_file_response
 from lms.competency.uploads import CertificateStore
+from lms.courses.services import course_title
 from lms.extensions import db
 from lms.learning.services import get_learner_course
 
@@ -133,7 +133,7 @@ def _assess_page(submission: TaskSubmission, form: AssessForm | None = None,
     task, language = get_answered_task(db.session, submission) or (None, "id")
     return render_template(
         "application_tasks/assess.html", submission=submission, history=history, task=task,
-        language=language, title=course_title(db.session, submission.course_id),
+        language=language, title=course_title(db.session, submission.course),
         evidence=evidence,
         form=form or AssessForm(formdata=None)), status
 
@@ -156,7 +156,7 @@ def assess_report(submission_id: int):
     if result not in ("met", "not_yet"):
         form.result.errors = [_("Pilih memenuhi atau belum memenuhi.")]
         return _assess_page(submission, form, 422)
-    title = course_title(db.session, submission.course_id)
+    title = course_title(db.session, submission.course)
     try:
         validated = assess(db.session, submission, current_user, meets=result == "met",
                            feedback=form.feedback.data, course_title=title,

@@ -12,7 +12,3 @@ def content_problem(error: ContentError) -> str:
     """``file:line: message`` in the current language."""
     return error.located(gettext)
 
-
-def content_message(error: ContentError) -> str:
-    """The message alone in the current language."""
-    return error.translated(gettext)

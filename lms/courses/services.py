@@ -77,6 +77,11 @@ def get_asset(session: Session, slug: str, number: int, path: str) -> CourseAsse
     )
 
 
+def course_title(session: Session, course: Course) -> str:
+    """The course's current title (its slug when it has none)."""
+    return course_titles(session, {course.id}).get(course.id, course.slug)
+
+
 def course_titles(session: Session, course_ids: set[int]) -> dict[int, str]:
     """Current titles of the given courses, in one query."""
     if not course_ids:

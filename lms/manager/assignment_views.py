@@ -15,7 +15,7 @@ from flask_login import current_user
 from lms.audit.web import audit
 from lms.auth.policy import can_see_unit, require_role
 from lms.courses.models import Course
-from lms.courses.services import get_current_version, list_published
+from lms.courses.services import course_title, get_current_version, list_published
 from lms.extensions import db
 from lms.manager import bp
 from lms.manager.forms import AssignCourseForm, ChangeAssignmentForm
@@ -25,7 +25,7 @@ from lms.planning.queries import (PER_PAGE, count_course_rows, employees_assigne
                                   list_pickable_employees, list_scope_positions)
 from lms.planning.services import (AssignmentError, AssignmentTarget, AssignResult,
                                    assign_course, cancel_assignments, change_due_date,
-                                   changeable, course_title, scope_of, today)
+                                   changeable, scope_of, today)
 from lms.manager.services import list_scope_units
 
 MAX_NIPS = 5000  # NIPs one assignment may name

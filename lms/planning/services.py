@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from lms.auth.models import User
 from lms.courses.models import Course
-from lms.courses.services import course_titles
+from lms.courses.services import course_title
 from lms.learning.models import Enrollment
 from lms.notifications.services import notify
 from lms.org.models import Unit
@@ -125,11 +125,6 @@ def _record(session: Session, course: Course, user: User, action: str, old: date
                               changed_at=utcnow())
     session.add(change)
     return change
-
-
-def course_title(session: Session, course: Course) -> str:
-    """The course's current title (its slug when it has none)."""
-    return course_titles(session, {course.id}).get(course.id, course.slug)
 
 
 def _tell(session: Session, course: Course, title: str,
