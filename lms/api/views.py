@@ -17,6 +17,8 @@ from lms.audit.web import audit
 from lms.auth.models import User
 from lms.auth.policy import can_see_employee, can_see_unit
 from lms.competency.services import get_jp, get_profile, jp_target, list_ledger
+from lms.content import Quiz
+from lms.courses.cache import version_cache
 from lms.courses.importer import quiz_from_item
 from lms.courses.models import CourseVersion, Item
 from lms.courses.services import find_item, get_current_version, list_published
@@ -243,8 +245,9 @@ def attempt(quiz_id: str):
             if token is not None else None
         if enrollment is None:
             enrol(db.session, user, version)
+        graded_on, graded_item, quiz = _started_on(start, version, item)
         result = submit_attempt(
-            db.session, user, *_started_on(start, version, item), answers,
+            db.session, user, graded_on, graded_item, answers, quiz=quiz,
             idempotency_key=key and key.strip(), start=start,
             grace_seconds=current_app.config["QUIZ_TIME_GRACE_SECONDS"],
         )
@@ -271,17 +274,21 @@ def attempt(quiz_id: str):
         raise ApiProblem(409, "the time limit of this attempt has passed; the answers were not "
                          "accepted", "time_expired") from None
     db.session.commit()
-    # A repeated key may name an attempt made on an earlier version: explain with that one.
-    graded_item = item if result.version_id == version.id else find_item(result.version, item.key)
-    return jsonify(out.attempt_json(result, quiz_from_item(graded_item or item))), 201
+    if result.version_id == version.id:
+        quiz = version_cache().quiz(version, item.key)
+    else:  # a repeated key may name an attempt made on an earlier version: explain with that
+        quiz = quiz_from_item(find_item(result.version, item.key) or item)
+    return jsonify(out.attempt_json(result, quiz)), 201
 
 
 def _started_on(start: QuizStart | None, version: CourseVersion, item: Item
-                ) -> tuple[CourseVersion, Item]:
-    """The version an attempt is graded on: the one it was started on, else the current one."""
+                ) -> tuple[CourseVersion, Item, Quiz]:
+    """The version an attempt is graded on (the one it was started on, else the current
+    one), with its item and quiz."""
     if start is None or start.version_id == version.id:
-        return version, item
-    return start.version, find_item(start.version, item.key) or item
+        return version, item, version_cache().quiz(version, item.key)
+    started_item = find_item(start.version, item.key) or item
+    return start.version, started_item, quiz_from_item(started_item)
 
 
 def _answers_from_body() -> tuple[dict[str, Any], str | None]:

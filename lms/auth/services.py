@@ -10,7 +10,7 @@ from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, select
+from sqlalchemy import Select, bindparam, delete, select
 from sqlalchemy.orm import Session, joinedload
 
 from lms.audit.services import record_audit
@@ -244,14 +244,20 @@ def revoke_token(session: Session, token: ApiToken) -> None:
 def user_for_token(session: Session, token: str) -> User | None:
     """The active user owning this bearer token if it has not expired, or None. Its last use
     is updated on the token (not flushed) when the stored one is a minute old or more."""
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token))
-                         .options(joinedload(ApiToken.user)))
+    row = session.scalar(_token_with_user(), {"token_hash": _token_hash(token)})
     now = utcnow()
     if row is None or not row.user.active or (row.expires_at and row.expires_at <= now):
         return None
     if row.last_used_at is None or now - row.last_used_at >= LAST_USED_RESOLUTION:
         row.last_used_at = now
     return row.user
+
+
+@cache
+def _token_with_user() -> Select:
+    # Built once, with the token's hash bound: every API request runs it.
+    return (select(ApiToken).where(ApiToken.token_hash == bindparam("token_hash"))
+            .options(joinedload(ApiToken.user)))
 
 
 def _token_hash(token: str) -> str:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
-from sqlalchemy import Integer, cast, func, null, select
+from sqlalchemy import Insert, Integer, Select, bindparam, cast, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from lms.auth.models import User
 from lms.content import Quiz
@@ -206,15 +206,24 @@ def _insert_once(session: Session, values: dict[str, Any]) -> Attempt | None:
     caller re-reads). ``INSERT … ON CONFLICT DO NOTHING RETURNING`` instead of a savepoint:
     on SQLite a savepoint outside a transaction is a transaction of its own, committed at its
     release, so the attempt and its xAPI statement would be two commits (two journal syncs)."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    attempt = session.scalars(insert(Attempt).values(**values).on_conflict_do_nothing()
-                              .returning(Attempt)).one_or_none()
-    if attempt is not None:
-        # SQLite's RETURNING gives a whole-number REAL back as an integer (before the column's
-        # affinity): keep the score as computed, so every reader sees 100.0, not 100.
-        set_committed_value(attempt, "score", values["score"])
+    attempt_id = session.scalar(_insert_attempt(session.get_bind().dialect.name), values)
+    if attempt_id is None:
+        return None
+    # The row is stored: attach it to the session as if loaded (the ORM's own insert with
+    # RETURNING costs several times the statement).
+    attempt = Attempt(id=attempt_id, **values)
+    make_transient_to_detached(attempt)
+    session.add(attempt)
     return attempt
+
+
+@cache
+def _insert_attempt(dialect: str) -> Insert:
+    # A Core insert, built once per dialect (building a statement costs about as much as
+    # running it).
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    table = Attempt.__table__
+    return insert(table).on_conflict_do_nothing().returning(table.c.id)
 
 
 def _xapi_result(score: float, passed: bool) -> dict[str, Any]:
@@ -226,14 +235,22 @@ def _used_or_retried(session: Session, user: User, version: CourseVersion, item:
                      key: str | None) -> tuple[int, bool, Attempt | None]:
     """In one query, the attempts used so far, whether one passed and, when ``key`` was sent
     before, the attempt it made (then the caller returns that one)."""
-    same_key = (select(Attempt.id).where(Attempt.user_id == user.id,
-                                         Attempt.idempotency_key == key).scalar_subquery()
-                if key else null())
-    used, passed, existing_id = session.execute(
-        select(func.coalesce(func.max(Attempt.number), 0),
-               func.max(cast(Attempt.passed, Integer)), same_key)
-        .where(Attempt.user_id == user.id, Attempt.course_id == version.course_id,
-               Attempt.quiz_key == item.key)
-    ).one()
+    used, passed, existing_id = session.execute(_attempts_so_far(), {
+        "user_id": user.id, "course_id": version.course_id, "quiz_key": item.key, "key": key,
+    }).one()
     return (used, bool(passed),
             session.get(Attempt, existing_id) if existing_id is not None else None)
+
+
+@cache
+def _attempts_so_far() -> Select:
+    # Built once, with bound user, course, quiz and idempotency key (a None key matches no
+    # attempt: ``= NULL`` is never true).
+    user_id = bindparam("user_id")
+    same_key = (select(Attempt.id)
+                .where(Attempt.user_id == user_id, Attempt.idempotency_key == bindparam("key"))
+                .scalar_subquery())
+    return (select(func.coalesce(func.max(Attempt.number), 0),
+                   func.max(cast(Attempt.passed, Integer)), same_key)
+            .where(Attempt.user_id == user_id, Attempt.course_id == bindparam("course_id"),
+                   Attempt.quiz_key == bindparam("quiz_key")))

@@ -21,7 +21,6 @@ from collections import Counter
 
 import pytest
 from sqlalchemy import event, func, select
-from sqlalchemy.orm import Session
 
 from lms.auth.services import create_token
 from lms.competency.models import CompetencyEvidence, JpLedgerEntry
@@ -54,17 +53,20 @@ def _quiz_form(client, slug: str) -> dict:
 
 class _Rendezvous:
     """Makes the first new lesson completion and the first new attempt of a round wait for
-    each other after their flush (before either transaction decides or commits)."""
+    each other right after their INSERT (before either transaction decides or commits)."""
+
+    TABLES = ("lesson_completions", "attempts")
 
     def __init__(self) -> None:
-        self.flushed = {LessonCompletion: threading.Event(), Attempt: threading.Event()}
+        self.inserted = {table: threading.Event() for table in self.TABLES}
 
-    def after_flush(self, session, _context) -> None:
-        """Session hook: signal this kind's insert, then wait a moment for the other kind."""
-        for kind, other in ((LessonCompletion, Attempt), (Attempt, LessonCompletion)):
-            if any(isinstance(obj, kind) for obj in session.new):
-                self.flushed[kind].set()
-                self.flushed[other].wait(timeout=5)
+    def after_execute(self, _conn, _cursor, statement, *_args) -> None:
+        """Engine hook: signal this table's insert, then wait a moment for the other's. On the
+        SQL sent, not on the ORM's flush: an attempt is inserted by a Core statement."""
+        for table, other in (self.TABLES, self.TABLES[::-1]):
+            if statement.startswith(f"INSERT INTO {table} "):
+                self.inserted[table].set()
+                self.inserted[other].wait(timeout=5)
 
 
 @pytest.fixture(autouse=True)
@@ -81,20 +83,20 @@ def rendezvous(db):
     """A fresh ``_Rendezvous`` per round (call it), listening only on PostgreSQL."""
     current: list[_Rendezvous] = []
 
-    def hook(session, context):
+    def hook(*args):
         if current:
-            current[0].after_flush(session, context)
+            current[0].after_execute(*args)
 
     postgres = db.engine.dialect.name == "postgresql"
     if postgres:
-        event.listen(Session, "after_flush", hook)
+        event.listen(db.engine, "after_cursor_execute", hook)
 
     def new_round() -> None:
         current[:] = [_Rendezvous()]
 
     yield new_round
     if postgres:
-        event.remove(Session, "after_flush", hook)
+        event.remove(db.engine, "after_cursor_execute", hook)
 
 
 def _race(requests) -> list[int]:
