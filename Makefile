@@ -61,10 +61,12 @@ test-deps: $(RALPH_VENV)/.installed
 	fi
 
 # The suite runs on every core (pytest-xdist; each worker has its own database):
-# TEST_WORKERS=0 runs it in this one process.
+# TEST_WORKERS=0 runs it in this one process. Python keeps the compiled modules and pytest the
+# rewritten tests in __pycache__ (ignored by git) even where PYTHONDONTWRITEBYTECODE is set:
+# without them every worker, and every `lms` the tests start, compiled them all again.
 TEST_WORKERS ?= auto
 test: install $(VENV)/.test-tools test-deps
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # Start again from scratch: the virtualenv and the instance folder (database, uploads, keys).
 clean:

@@ -98,11 +98,13 @@ def walk(app, db, make_unit, make_user, make_course):
     return admin, run
 
 
+@pytest.mark.slow
 def test_no_route_answers_5xx_to_bad_input_signed_out(app, walk):
     _admin, run = walk
     assert run(app.test_client(), signed_in=False) == []
 
 
+@pytest.mark.slow
 def test_no_route_answers_5xx_to_bad_input_as_admin(app, walk, login):
     admin, run = walk
     client = app.test_client()

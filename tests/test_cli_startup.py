@@ -11,6 +11,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # a fresh interpreter per case
+
 HEAVY = ("sqlalchemy", "flask_sqlalchemy", "alembic", "flask_migrate", "markdown", "nh3",
          "openpyxl", "gunicorn", "argon2", "lms.models", "lms.api.views")
 

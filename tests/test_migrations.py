@@ -13,6 +13,8 @@ from lms.auth.models import User
 from lms.courses.search import engine_specific
 from lms.extensions import db
 
+pytestmark = pytest.mark.slow  # each case runs every migration
+
 
 def _differences(connection) -> list:
     """Schema differences, less one SQLite reflection blind spot: a foreign key declared inline

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow
+
 LMS = str(Path(sys.executable).with_name("lms"))
 TRICKLERS = 100
 

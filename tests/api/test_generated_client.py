@@ -62,6 +62,7 @@ def generated(tmp_path, monkeypatch):
         del sys.modules[name]
 
 
+@pytest.mark.slow  # generates and imports a client
 def test_a_generated_client_calls_the_main_endpoints(db, generated, live_server, org_tree,  # noqa: F811
                                                      make_course, token_for):
     from kelas_asn_client import AuthenticatedClient

@@ -25,9 +25,9 @@ RALPH_VENV = Path(os.environ.get("LMS_TEST_RALPH_VENV", ROOT / ".venv-ralph"))
 LAUNCHER = Path(__file__).with_name("ralph_lrs.py")
 USER, PASSWORD = "kelasasn", "rahasia-lrs"
 
-pytestmark = pytest.mark.skipif(
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(
     not (RALPH_VENV / "bin" / "ralph").exists(),
-    reason=f"Ralph LRS is not installed in {RALPH_VENV} (make test-deps installs it)")
+    reason=f"Ralph LRS is not installed in {RALPH_VENV} (make test-deps installs it)")]
 
 
 def _free_port() -> int:
