@@ -20,7 +20,8 @@ def create_app(config: dict[str, Any] | None = None, *, web: bool = True) -> Fla
     ``web=False`` builds only what the ``lms`` commands use (configuration, database,
     translations, models): several times faster to start, without views, forms and Alembic."""
     # Imported here, not at the top: ``import lms`` stays light so ``lms --help`` starts fast.
-    from lms.extensions import babel, csrf, db, enable_migrations, login_manager
+    from lms.extensions import (babel, csrf, db, enable_migrations, login_manager,
+                                ping_idle_connections)
     from lms.timeutil import timezone_name
 
     app = Flask(
@@ -36,6 +37,8 @@ def create_app(config: dict[str, Any] | None = None, *, web: bool = True) -> Fla
         app.config.update(config)
     _fill_defaults(app)
     db.init_app(app)
+    with app.app_context():
+        ping_idle_connections(db.engine)
     babel.init_app(app, locale_selector=_select_locale, timezone_selector=timezone_name)
     from lms import models  # noqa: F401  (registers every table on the metadata)
     from lms.courses.cache import EXTENSION, VersionCache
@@ -127,12 +130,30 @@ def _instance_secret(instance: Path) -> str:
     return path.read_text().strip()
 
 
-def _select_locale() -> str:
-    """Bahasa Indonesia unless the visitor chose another supported language."""
+def _select_locale():
+    """Bahasa Indonesia unless the visitor chose another supported language (a parsed
+    Locale, kept per process: Flask-Babel would parse the code again on every request)."""
+    from babel import Locale
     from flask import current_app
 
     chosen = session.get("lang")
-    return chosen if chosen in current_app.config["LANGUAGES"] else "id"
+    code = chosen if chosen in current_app.config["LANGUAGES"] else "id"
+    locale = _LOCALES.get(code)
+    if locale is None:
+        locale = _LOCALES[code] = Locale.parse(code)
+    return locale
+
+
+_LOCALES: dict[str, object] = {}
+
+
+SECURITY_HEADERS = (
+    ("Content-Security-Policy",
+     "default-src 'self'; img-src 'self'; style-src 'self'; script-src 'self'; "
+     "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "same-origin"),
+)
 
 
 def _security_headers(response):
@@ -141,13 +162,10 @@ def _security_headers(response):
     show a signed-out user's pages on Back), and HTTPS is pinned when cookies are secure."""
     from flask import current_app, request
 
-    response.headers.setdefault(
-        "Content-Security-Policy",
-        "default-src 'self'; img-src 'self'; style-src 'self'; script-src 'self'; "
-        "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
-    )
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
+    present = {key.lower() for key in response.headers.keys()}
+    for key, value in SECURITY_HEADERS:
+        if key.lower() not in present:
+            response.headers.add(key, value)
     if request.endpoint != "static":
         # A view that chose its own caching (immutable course assets) keeps it.
         response.headers.setdefault("Cache-Control", "no-store")

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
+from urllib.parse import quote
 
-from flask import Flask, Response, current_app, request, url_for
+from flask import Flask, Response, current_app, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_compress import Compress
+from itsdangerous import BadSignature
 from werkzeug.security import safe_join
 
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -45,8 +48,11 @@ def fingerprint(filename: str) -> str | None:
 
 
 def static_url(filename: str) -> str:
-    """The fingerprinted URL of a static file (what templates get from url_for)."""
-    return url_for("static", filename=filename)
+    """The fingerprinted URL of a static file, as ``url_for("static", filename=…)`` makes it,
+    without the routing machinery (a lesson page asks for its script on every view)."""
+    url = f"{request.script_root}{current_app.static_url_path}/{quote(filename)}"
+    digest = fingerprint(filename)
+    return f"{url}?v={digest}" if digest else url
 
 
 def _add_fingerprint(endpoint: str, values: dict) -> None:
@@ -86,9 +92,46 @@ def _compressed(response: Response) -> Response:
     return compress.after_request(response)
 
 
+# Session cookies whose signature was checked, per process, with what they hold.
+VERIFIED_COOKIES = 4096
+_SIMPLE = (str, int, float, bool, type(None))
+
+
 class SessionInterface(SecureCookieSessionInterface):
     """Flask's signed-cookie session, which a static file never reads nor changes: its answer
-    sets no cookie and does not vary on Cookie, so a browser keeps one copy for every user."""
+    sets no cookie and does not vary on Cookie, so a browser keeps one copy for every user.
+
+    A browser sends the same cookie with every page until the session changes, so a cookie
+    is verified and decoded once and then read from memory (checking the signature and
+    decoding the tagged JSON again cost more than the rest of the session's work). Only a
+    session of plain values is kept (a pending flash message's list is mutable and is
+    decoded afresh); its age is still checked on every request."""
+
+    def __init__(self) -> None:
+        self._verified: dict[tuple[bytes | str, str], tuple[tuple, float]] = {}
+
+    def open_session(self, app, request):
+        value = request.cookies.get(self.get_cookie_name(app))
+        if not value or not app.secret_key:
+            return super().open_session(app, request)
+        max_age = app.permanent_session_lifetime.total_seconds()
+        key = (app.secret_key, value)
+        found = self._verified.get(key)
+        if found is None:
+            try:
+                data, signed_at = self.get_signing_serializer(app).loads(
+                    value, max_age=int(max_age), return_timestamp=True)
+            except BadSignature:  # also an expired one
+                return self.session_class()
+            if not all(isinstance(v, _SIMPLE) for v in data.values()):
+                return self.session_class(data)
+            if len(self._verified) >= VERIFIED_COOKIES:
+                del self._verified[next(iter(self._verified))]  # the oldest
+            found = self._verified[key] = (tuple(data.items()), signed_at.timestamp())
+        items, signed_at = found
+        if time.time() - signed_at > max_age:
+            return self.session_class()
+        return self.session_class(items)
 
     def save_session(self, app, session, response) -> None:
         if request.endpoint == "static":

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
-
+import time
+from collections.abc import Callable
+from functools import wraps
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
 from flask_babel import Babel
@@ -13,6 +16,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING_CONVENTION = {
@@ -62,3 +66,48 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA synchronous=NORMAL" if SQLITE_WAL_SAFE else "PRAGMA synchronous=FULL")
     cursor.close()
+
+
+# A pooled connection that sat idle this long is pinged before use: a restarted or failed-over
+# database server has closed it, and the ping swaps it for a fresh one. A connection in steady
+# use is not pinged (SQLAlchemy's pool_pre_ping would: one more round trip on every request).
+PING_AFTER_IDLE_SECONDS = 10.0
+
+
+def ping_idle_connections(engine: Engine) -> None:
+    """Check a connection out of ``engine``'s pool only after a ping, if it was idle."""
+    dialect = engine.dialect
+
+    @event.listens_for(engine.pool, "checkin")
+    def _idle_from(_dbapi_connection, record) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine.pool, "checkout")
+    def _ping(dbapi_connection, record, _proxy) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except Exception as exc:  # whatever the driver raises: the pool reconnects
+            raise DisconnectionError() from exc
+
+
+def without_transaction(view: Callable) -> Callable:
+    """For a page that reads, and at most writes one row on the side (the resume position):
+    on PostgreSQL its statements run in autocommit, each on its own, which spares the BEGIN
+    and the ROLLBACK round trips around every view; its reads need no common snapshot (each
+    is whole on its own). Put it above ``login_required``: the signed-in user is read on the
+    same connection. A write that needs a transaction does not belong in such a view.
+    SQLite has no round trips to spare, and switching its driver to autocommit and back costs
+    more than the statements: there the view runs as any other."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        session = db.session()
+        # (A test may hold a transaction open around its requests.)
+        if not session.in_transaction() and db.engine.dialect.name == "postgresql":
+            session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        return view(*args, **kwargs)
+
+    return wrapped

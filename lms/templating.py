@@ -6,10 +6,10 @@ import re
 from datetime import datetime
 from functools import cache, lru_cache
 
-from flask import Flask, has_request_context, request
-from flask_babel import format_date, format_datetime, format_decimal, get_locale, gettext
-from flask_caching import Cache
-from markupsafe import Markup
+from flask import Flask, g, has_request_context, request
+from flask_babel import (format_date, format_datetime, format_decimal, get_locale, get_translations,
+                         gettext)
+from markupsafe import Markup, escape
 from flask_login import current_user
 from sqlalchemy import Select, literal, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -20,6 +20,8 @@ from lms.auth.policy import can, session_user, user_statement
 from lms.auth.roles import ROLE_GIVES, ROLE_LABELS, ordered
 from lms.competency.forms import ledger_kind
 from lms.extensions import db, login_manager
+from lms.delivery import static_url
+from lms.fragments import FragmentCache, fragment_key
 from lms.manager.queue import queue_count_clause
 from lms.notifications.services import unread_count_clause
 from lms.timeutil import local_date, utcnow
@@ -106,19 +108,49 @@ def scroll_tables(html: str) -> Markup:
     return _wrap_tables(str(html), str(get_locale()))
 
 
-def fragment_key(*parts: object) -> str:
-    """The key of a cached template fragment: every value the fragment's HTML depends on."""
-    return "\x1f".join(map(str, parts))
+def translations():
+    """The translations of the request's language. Flask-Babel looks them up afresh for
+    every message (about 50 Python calls); here they are kept where Flask-Babel itself resets
+    them (``force_locale``, ``refresh``): on its per-request context."""
+    found = getattr(g.get("_flask_babel"), "babel_translations", None)
+    if found is None:
+        found = get_translations()
+        g._flask_babel.babel_translations = found
+    return found
+
+
+def locale_code() -> str:
+    """The request's language as a code ("id", "en"): for ``lang`` attributes and the keys
+    of cached fragments (``str`` of a babel Locale costs a dozen calls)."""
+    context = g.get("_flask_babel")
+    locale = getattr(context, "babel_locale", None) or get_locale()
+    cached = getattr(g._flask_babel, "lms_locale_code", None)
+    if cached is None or cached[0] is not locale:
+        cached = g._flask_babel.lms_locale_code = (locale, str(locale))
+    return cached[1]
+
+
+def layout_key() -> str:
+    """What the layout's navigation depends on besides its counts: the language, the user's
+    roles and the page (as part of a fragment key)."""
+    roles = ",".join(sorted(current_user.roles)) if current_user.is_authenticated else ""
+    return fragment_key(locale_code(), roles, request.endpoint,
+                        request.path.startswith("/atasan"))
+
+
+def progress_bar(percent: int, label: str) -> Markup:
+    """A course's progress: a labelled ``<progress>`` with the percentage also in words."""
+    done = translations().ugettext("%(percent)s%% selesai") % {"percent": int(percent)}
+    return Markup(f'<div class="progress-row"><progress max="100" value="{int(percent)}" '
+                  f'aria-label="{escape(label)}">{int(percent)}%</progress>\n'
+                  f'<small>{escape(done)}</small></div>')
 
 
 def register_template_helpers(app: Flask) -> None:
-    """Add the filters (dates) and globals (role checks, locale) templates use, and the
-    per-process cache of template fragments (``{% cache None, fragment_key(…) %}``, Flask-
-    Caching's Jinja extension): parts of a page that are the same for everyone with the same
-    key (the navigation for a set of roles, a lesson of a published version) are rendered
-    once per process. The key names everything the fragment shows, so nothing expires."""
-    Cache(app, config={"CACHE_TYPE": "SimpleCache", "CACHE_DEFAULT_TIMEOUT": 0,
-                       "CACHE_THRESHOLD": app.config["FRAGMENT_CACHE_ENTRIES"]})
+    """Add the filters (dates) and globals (role checks, locale) templates use, the faster
+    message lookup, and the per-process cache of template fragments (``lms.fragments``)."""
+    app.jinja_env.add_extension(FragmentCache)
+    app.jinja_env.fragment_cache_entries = app.config["FRAGMENT_CACHE_ENTRIES"]
     app.jinja_env.globals["fragment_key"] = fragment_key
     app.jinja_env.filters["date"] = lambda d: format_date(d, "medium") if d else ""
     app.jinja_env.filters["datetime"] = (
@@ -133,6 +165,15 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["role_labels"] = ROLE_LABELS
     app.jinja_env.globals["role_gives"] = ROLE_GIVES
     app.jinja_env.globals["nav_counts"] = nav_counts
-    app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["locale_code"] = locale_code
+    app.jinja_env.globals["layout_key"] = layout_key
+    app.jinja_env.globals["progress_bar"] = progress_bar
+    app.jinja_env.globals["static_url"] = static_url
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+        newstyle=True)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -6,8 +6,8 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ColumnElement, ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import CheckConstraint, ColumnElement, ForeignKey, Index, String, func, select
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from lms.auth.nip import display_nip
 from lms.extensions import db
@@ -69,10 +69,18 @@ class User(UserMixin, db.Model):
     # load on first use, or eagerly where a list shows them.
     role_rows: Mapped[list[UserRole]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True, order_by=UserRole.role)
+    # The same roles as one space-separated string, in the user's own row of the result: the
+    # session's user is read with it (one row, no collection to load); deferred elsewhere.
+    held_roles: Mapped[str | None] = column_property(
+        select(func.aggregate_strings(UserRole.role, " ")).where(UserRole.user_id == id)
+        .correlate_except(UserRole).scalar_subquery(), deferred=True)
 
     @property
     def roles(self) -> frozenset[str]:
         """The roles the user holds (``lms.auth.roles.ROLE_LABELS`` names them)."""
+        loaded = self.__dict__
+        if "role_rows" not in loaded and "held_roles" in loaded:
+            return frozenset((self.held_roles or "").split())
         return frozenset(row.role for row in self.role_rows)
 
     @roles.setter

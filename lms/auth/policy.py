@@ -9,7 +9,7 @@ from typing import Any
 from flask import abort
 from flask_login import current_user, login_required
 from sqlalchemy import Row, Select, bindparam, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, undefer
 
 from lms.auth.models import User
 from lms.extensions import db, login_manager
@@ -22,7 +22,7 @@ def user_statement(*extra: Any) -> Select:
     navigation's counts). Build it once and pass it to ``session_user``: building a statement
     costs about as much as running it."""
     return (select(User, *extra).where(User.id == bindparam("user_id"))
-            .options(joinedload(User.unit), joinedload(User.role_rows)))
+            .options(joinedload(User.unit), undefer(User.held_roles)))
 
 
 _user_only = cache(user_statement)
@@ -35,7 +35,7 @@ def session_user(identity: str, statement: Select | None = None) -> Row | None:
     if not user_id.isdigit() or int(user_id) > MAX_ID:
         return None
     row = db.session.execute(statement if statement is not None else _user_only(),
-                             {"user_id": int(user_id)}).unique().one_or_none()
+                             {"user_id": int(user_id)}).one_or_none()
     if row is None or not row[0].active or str(row[0].session_version) != version:
         return None
     return row

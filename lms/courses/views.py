@@ -14,14 +14,13 @@ from lms.courses.serving import asset_response
 from lms.courses.services import get_asset, get_current_version, list_published, ordered_items
 from lms.evaluation.feedback import get_feedback
 from lms.evaluation.forms import FeedbackForm
-from lms.extensions import db
+from lms.extensions import db, without_transaction
 from lms.learning.services import (
     PrerequisitesMissing,
     enrol,
-    get_learner_course,
+    get_learner_progress,
     missing_prerequisites,
     progress_by_course,
-    progress_of,
 )
 
 
@@ -48,11 +47,12 @@ def catalog():
 
 
 @bp.get("/kursus/<slug>")
+@without_transaction
 @login_required
 def course(slug: str):
     """A course: description, modules and items, requirements, continue link."""
-    version, enrollment = get_learner_course(db.session, current_user, slug) or abort(404)
-    progress = progress_of(db.session, current_user, version, enrollment)
+    version, enrollment, progress = (get_learner_progress(db.session, current_user, slug)
+                                     or abort(404))
     items = ordered_items(version)
     resume = _resume_item(items, progress.done, enrollment.last_item_key if enrollment else None)
     feedback = feedback_form = None

@@ -62,10 +62,19 @@ def get_enrollment(session: Session, user: User, course_id: int) -> Enrollment |
 @cache
 def _learner_course() -> Select:
     # Built once (building a statement costs about as much as running it): bound slug, user.
-    return (select(CourseVersion.id, CourseVersion.package_hash, Enrollment)
+    # The learner's done keys come along, space-separated (keys are [a-z0-9_-]): a learner
+    # page needs no other query for the course.
+    user_id = bindparam("user_id")
+    lessons = (select(func.aggregate_strings(LessonCompletion.lesson_key, " "))
+               .where(LessonCompletion.user_id == user_id,
+                      LessonCompletion.course_id == Course.id).scalar_subquery())
+    quizzes = (select(func.aggregate_strings(Attempt.quiz_key, " "))
+               .where(Attempt.user_id == user_id, Attempt.course_id == Course.id,
+                      Attempt.passed.is_(True)).scalar_subquery())
+    return (select(CourseVersion.id, CourseVersion.package_hash, Enrollment, lessons, quizzes)
             .select_from(Course).join(CourseVersion, current_version_join())
             .outerjoin(Enrollment, (Enrollment.course_id == Course.id)
-                       & (Enrollment.user_id == bindparam("user_id")))
+                       & (Enrollment.user_id == user_id))
             .where(Course.slug == bindparam("slug")))
 
 
@@ -74,11 +83,24 @@ def get_learner_course(
 ) -> tuple[CourseVersion, Enrollment | None] | None:
     """The course's current version (complete, from the version cache) and the learner's
     enrolment in it, in one query; None when no such course is published."""
+    found = get_learner_progress(session, user, slug)
+    return found[:2] if found else None
+
+
+def get_learner_progress(
+    session: Session, user: User, slug: str
+) -> tuple[CourseVersion, Enrollment | None, Progress] | None:
+    """Like ``get_learner_course``, with the learner's progress read in the same query."""
     row = session.execute(_learner_course(), {"user_id": user.id, "slug": slug}).one_or_none()
     if row is None:
         return None
-    version = version_cache().get(session, row[0], row[1])
-    return (version, row[2]) if version else None
+    version_id, package_hash, enrollment, lessons, quizzes = row
+    version = version_cache().get(session, version_id, package_hash)
+    if version is None:
+        return None
+    done = frozenset(f"{lessons or ''} {quizzes or ''}".split())
+    return version, enrollment, Progress(done, _required_keys(version),
+                                         enrollment.completed_at if enrollment else None)
 
 
 def missing_prerequisites(session: Session, user: User, version: CourseVersion) -> list[str]:
@@ -161,9 +183,12 @@ def get_progress(session: Session, user: User, version: CourseVersion) -> Progre
 def progress_of(session: Session, user: User, version: CourseVersion,
                 enrollment: Enrollment | None) -> Progress:
     """Progress, given the learner's enrolment read already (one query)."""
-    required = tuple(i.key for i in ordered_items(version) if i.required)
-    return Progress(frozenset(get_done_keys(session, user, version.course_id)), required,
-                    enrollment.completed_at if enrollment else None)
+    return Progress(frozenset(get_done_keys(session, user, version.course_id)),
+                    _required_keys(version), enrollment.completed_at if enrollment else None)
+
+
+def _required_keys(version: CourseVersion) -> tuple[str, ...]:
+    return tuple(i.key for i in ordered_items(version) if i.required)
 
 
 def get_done_keys(session: Session, user: User, course_id: int) -> set[str]:

@@ -12,7 +12,7 @@ from lms.courses.models import Course
 from lms.courses.services import (course_titles, get_current_version, list_published,
                                   ordered_items)
 from lms.evaluation.transfer import list_open_for_learner
-from lms.extensions import db
+from lms.extensions import db, without_transaction
 from lms.faults import unless_read_only
 from lms.learning import bp
 
@@ -23,10 +23,9 @@ from lms.timeutil import local_date, utcnow
 from lms.learning.services import (
     PrerequisitesMissing,
     complete_lesson,
-    get_learner_course,
+    get_learner_progress,
     list_enrollments,
     progress_by_course,
-    progress_of,
     record_visit,
 )
 
@@ -60,10 +59,12 @@ def dashboard():
 
 
 @bp.get("/kursus/<slug>/materi/<key>")
+@without_transaction
 @login_required
 def item(slug: str, key: str):
     """A lesson page with previous/next and "mark as done"; quizzes have their own page."""
-    version, enrollment = get_learner_course(db.session, current_user, slug) or abort(404)
+    version, enrollment, progress = (get_learner_progress(db.session, current_user, slug)
+                                     or abort(404))
     items = ordered_items(version)
     index = next((n for n, i in enumerate(items) if i.key == key), None)
     if index is None:
@@ -75,7 +76,6 @@ def item(slug: str, key: str):
     if enrollment and enrollment.last_item_key != key and not request.headers.get(OFFLINE_SAVE):
         with unless_read_only(db.session, "resume position"):
             record_visit(db.session, enrollment, key)
-    progress = progress_of(db.session, current_user, version, enrollment)
     return render_template(
         "learning/lesson.html", version=version, lesson=current, progress=progress,
         previous=items[index - 1] if index > 0 else None,
