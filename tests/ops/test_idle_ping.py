@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import text
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import NullPool
 
 from lms.extensions import PING_AFTER_IDLE_SECONDS
 
@@ -46,3 +49,20 @@ def test_an_idle_connection_that_answers_the_ping_is_kept(db, monkeypatch):
         assert conn.execute(text("SELECT 1")).scalar() == 1
         assert conn.connection.dbapi_connection is kept
     assert pings == [kept]
+
+
+def test_a_connection_the_server_dropped_while_busy_fails_once_then_the_pool_recovers(db):
+    engine = db.engine
+    if engine.dialect.name != "postgresql":
+        pytest.skip("needs a database server that can drop a connection")
+    with engine.connect() as conn:
+        pid = conn.execute(text("SELECT pg_backend_pid()")).scalar()
+    admin = create_engine(engine.url, poolclass=NullPool)  # ends it, as a restart would
+    with admin.connect() as other:
+        other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    admin.dispose()
+    with pytest.raises(DBAPIError) as failed, engine.connect() as conn:
+        conn.execute(text("SELECT 1"))
+    assert failed.value.connection_invalidated
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT 1")).scalar() == 1
