@@ -130,6 +130,9 @@ def _instance_secret(instance: Path) -> str:
     return path.read_text().strip()
 
 
+_LOCALES: dict[str, object] = {}  # language code -> babel Locale
+
+
 def _select_locale():
     """Bahasa Indonesia unless the visitor chose another supported language (a parsed
     Locale, kept per process: Flask-Babel would parse the code again on every request)."""
@@ -142,9 +145,6 @@ def _select_locale():
     if locale is None:
         locale = _LOCALES[code] = Locale.parse(code)
     return locale
-
-
-_LOCALES: dict[str, object] = {}
 
 
 SECURITY_HEADERS = (
