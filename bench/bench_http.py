@@ -146,10 +146,14 @@ def session_cookie(port: int) -> str:
 
     data = f"nip={DEMO_LEARNER}&password={DEMO_PASSWORD}&csrf_token={csrf}".encode()
     opener.open(f"http://127.0.0.1:{port}/masuk", data=data).read()
+    # The first page after signing in adds the form token to the session (a new cookie), as a
+    # browser would keep it; wrk sends one cookie throughout, so it must be the settled one.
+    opener.open(f"http://127.0.0.1:{port}{LESSON}").read()
     cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
     check = urllib.request.Request(f"http://127.0.0.1:{port}{LESSON}", headers={"Cookie": cookie})
     with urllib.request.urlopen(check) as response:
         assert response.status == 200 and response.url.endswith(LESSON), response.url
+        assert response.headers.get("Set-Cookie") is None, "the session still changes per view"
     return cookie
 
 
