@@ -31,10 +31,12 @@ def run(host: str, port: int, workers: int) -> None:
     This process is replaced by a fresh interpreter that runs gunicorn: its workers must
     monkey-patch the standard library before psycopg and the app are imported (psycopg waits
     cooperatively only when it sees gevent at import), and the command that checked the
-    database has imported both already."""
+    database has imported both already. ``-P``: the installed ``lms``, never a folder of that
+    name in the directory the command was started from."""
     sys.stdout.flush()
     sys.stderr.flush()
-    os.execv(sys.executable, [sys.executable, "-m", "lms.server", f"{host}:{port}", str(workers)])
+    os.execv(sys.executable,
+             [sys.executable, "-P", "-m", "lms.server", f"{host}:{port}", str(workers)])
 
 
 class BufferedExchange:
