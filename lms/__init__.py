@@ -29,6 +29,7 @@ def create_app(config: dict[str, Any] | None = None, *, web: bool = True) -> Fla
         instance_path=os.environ.get("LMS_INSTANCE_PATH") or str(ROOT / "instance"),
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
+        static_url_path="/static",  # fixed: static_url() builds on it, whatever the folder
     )
     app.config.from_mapping(lms_config.DEFAULTS)
     app.config.from_pyfile("settings.py", silent=True)
