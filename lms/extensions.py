@@ -106,8 +106,17 @@ def without_transaction(view: Callable) -> Callable:
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         session = db.session()
         # (A test may hold a transaction open around its requests.)
-        if not session.in_transaction() and db.engine.dialect.name == "postgresql":
-            session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-        return view(*args, **kwargs)
+        if session.in_transaction() or db.engine.dialect.name != "postgresql":
+            return view(*args, **kwargs)
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        try:
+            answer = view(*args, **kwargs)
+        except BaseException:
+            session.rollback()
+            raise
+        # The connection goes back to the pool, which restores its isolation level: whatever
+        # the session does next (a test's next request shares it) runs in a transaction.
+        session.commit()
+        return answer
 
     return wrapped
