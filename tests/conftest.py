@@ -1,15 +1,11 @@
 """Shared fixtures: app, client, db, runner, clock and factories. Set LMS_TEST_DATABASE_URL to
 run the suite on PostgreSQL; by default it runs on a temporary SQLite file. Under pytest-xdist
-(``make test`` runs ``-n auto``) every worker has a database of its own: a SQLite file in its
-temporary folder, or ``<name>_gw0``, ``<name>_gw1``… next to the PostgreSQL database named."""
+(``make test`` runs ``-n auto``) every worker has a database of its own (``tests/databases.py``)."""
 
 from __future__ import annotations
 
 import itertools
-import os
-import sqlite3
 import textwrap
-from contextlib import closing
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -17,18 +13,20 @@ import pytest
 from argon2 import PasswordHasher
 from flask import g
 from jinja2 import MemcachedBytecodeCache
-from sqlalchemy import Engine, create_engine, event, make_url, text
+from sqlalchemy import event
 from werkzeug.routing.rules import Rule
 
-from lms import config as lms_config
 from lms import create_app
 from lms.auth import services as auth_services
 from lms.auth.services import create_user
 from lms.competency.services import seed_framework
+from lms.competency.uploads import CertificateStore
 from lms.courses.importer import import_packages, load_for_import, publish
 from lms.extensions import db as _db
 from lms.org.services import create_unit
 from tests.clock import CLOCK
+
+pytest_plugins = ["tests.databases"]
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "rahasia-123"
@@ -72,16 +70,6 @@ def pytest_collection_modifyitems(items) -> None:
                                      or not _CHROMIUM.isdisjoint(item.fixturenames)))
 
 
-@event.listens_for(Engine, "connect")
-def _no_disk_syncs(dbapi_connection, _record) -> None:
-    """A test database need not survive a power cut: SQLite commits without waiting for the
-    disk (``synchronous=OFF``, after the application's own settings, which the suite keeps
-    otherwise). Each wait was a few milliseconds of wall time, and tests commit thousands of
-    times."""
-    if isinstance(dbapi_connection, sqlite3.Connection):
-        dbapi_connection.execute("PRAGMA synchronous=OFF")
-
-
 class _TemplateCodeInMemory(dict):
     """Jinja's bytecode cache API (``get``/``set``) on a dict, kept for the whole process."""
 
@@ -96,84 +84,6 @@ class _TemplateCodeInMemory(dict):
 _TEMPLATE_CODE = MemcachedBytecodeCache(_TemplateCodeInMemory(), prefix="")
 
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
-    """This process's test database (empty or migrated by an earlier run of the same worker)."""
-    url = os.environ.get("LMS_TEST_DATABASE_URL")
-    if not url:
-        # tmp_path_factory's folder is per xdist worker already.
-        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
-    return _worker_database(url, worker) if worker else url
-
-
-def _worker_database(url: str, worker: str) -> str:
-    """The URL of ``<database>_<worker>`` on the same server, created when missing."""
-    base = make_url(url)
-    target = base.set(database=f"{base.database}_{worker}")
-    server = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    try:
-        with server.connect() as conn:
-            exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"),
-                                 {"name": target.database})
-            if not exists:
-                conn.execute(text(f'CREATE DATABASE "{target.database}"'))
-    finally:
-        server.dispose()
-    return target.render_as_string(hide_password=False)
-
-
-@pytest.fixture(scope="session")
-def _migrated(database_url, tmp_path_factory) -> dict:
-    config = _config(database_url, tmp_path_factory.mktemp("instance"))
-    app = create_app(config)
-    with app.app_context():
-        if _db.engine.dialect.name == "postgresql":
-            with _db.engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA public CASCADE"))
-                conn.execute(text("CREATE SCHEMA public"))
-        from flask_migrate import upgrade
-
-        upgrade(directory=app.extensions["migrate"].directory)
-        _db.engine.dispose()
-    return config
-
-
-def _config(url: str, instance: Path) -> dict:
-    config = {
-        "TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test-secret",
-        "WTF_CSRF_ENABLED": False, "UPLOAD_FOLDER": str(instance / "uploads"),
-        "SIGNING_KEY_FOLDER": str(instance / "keys"),
-        "SERVER_NAME": None, "TIMEZONE": "Asia/Jakarta",
-    }
-    if url.startswith("postgresql"):
-        # As synchronous=OFF on SQLite above: a commit does not wait for the WAL on disk.
-        config["SQLALCHEMY_ENGINE_OPTIONS"] = {
-            **lms_config.DEFAULTS["SQLALCHEMY_ENGINE_OPTIONS"],
-            "connect_args": {"options": "-c synchronous_commit=off"}}
-    return config
-
-
-@pytest.fixture
-def scratch_url(tmp_path, database_url):
-    """An empty database of its own (for the migration tests), on the engine the suite runs on
-    (a SQLite file, or a scratch database next to the PostgreSQL test database), dropped
-    afterwards."""
-    if not database_url.startswith("postgresql"):
-        yield f"sqlite:///{tmp_path / 'scratch.db'}"
-        return
-    base = make_url(database_url)
-    scratch = base.set(database=f"{base.database}_scratch")
-    server = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with server.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{scratch.database}"'))
-        conn.execute(text(f'CREATE DATABASE "{scratch.database}"'))
-    yield scratch.render_as_string(hide_password=False)
-    with server.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{scratch.database}"'))
-    server.dispose()
-
-
 @pytest.fixture(autouse=True)
 def clock():
     """The clock every test runs on: back at the pinned start instant (ticking from there)
@@ -183,48 +93,12 @@ def clock():
     CLOCK.reset()
 
 
-class _SqliteStates:
-    """The migrated SQLite test database in its two states, kept in memory: empty (between
-    tests) and with the seeded competency framework (where each test starts). Each is copied
-    over the file with SQLite's backup API, which takes the database's locks as any writer
-    does: about 6 ms for both copies, where seeding the framework and emptying every table
-    took 35."""
-
-    def __init__(self, app) -> None:
-        self.path = make_url(app.config["SQLALCHEMY_DATABASE_URI"]).database
-        self.empty = self._copy_of_file()
-        with app.app_context():
-            seed_framework(_db.session)
-            _db.session.commit()
-            _db.session.remove()
-            _db.engine.dispose()
-        self.seeded = self._copy_of_file()
-        self.restore(self.empty)
-
-    def _copy_of_file(self) -> sqlite3.Connection:
-        copy = sqlite3.connect(":memory:", check_same_thread=False)
-        with closing(sqlite3.connect(self.path)) as source:
-            source.backup(copy)
-        return copy
-
-    def restore(self, state: sqlite3.Connection) -> None:
-        with closing(sqlite3.connect(self.path, timeout=10)) as target:
-            target.execute("PRAGMA synchronous=OFF")
-            state.backup(target)
-
-
-@pytest.fixture(scope="session")
-def _sqlite_states(_migrated) -> _SqliteStates | None:
-    if not _migrated["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        return None
-    return _SqliteStates(create_app(dict(_migrated)))
-
-
 @pytest.fixture
-def app(_migrated, _sqlite_states):
-    """A fresh app on the migrated database with the competency framework seeded; every
-    table is emptied after the test."""
-    app = create_app(dict(_migrated))
+def app(_migrated, _sqlite_states, tmp_path):
+    """A fresh app on the migrated database with the competency framework seeded and an
+    upload folder of the test's own (it sees only its own files); every table is emptied
+    after the test."""
+    app = create_app({**_migrated, "UPLOAD_FOLDER": str(tmp_path / "uploads")})
     app.jinja_env.bytecode_cache = _TEMPLATE_CODE
 
     @app.before_request
@@ -253,6 +127,12 @@ def app(_migrated, _sqlite_states):
                                            for table in reversed(_db.metadata.sorted_tables)))
         _db.session.remove()
         _db.engine.dispose()
+
+
+@pytest.fixture
+def store(app) -> CertificateStore:
+    """The app's store of uploaded evidence (certificate scans, task attachments)."""
+    return CertificateStore.from_config(app.config)
 
 
 @pytest.fixture

@@ -60,22 +60,34 @@ def get_enrollment(session: Session, user: User, course_id: int) -> Enrollment |
 
 
 @cache
-def _learner_course() -> Select:
-    # Built once (building a statement costs about as much as running it): bound slug, user.
-    # The learner's done keys come along, space-separated (keys are [a-z0-9_-]): a learner
-    # page needs no other query for the course.
+def _learner_course(with_done: bool = False) -> Select:
+    # Built once per shape (building a statement costs about as much as running it): bound
+    # slug and user. With ``with_done`` the learner's done keys come along, space-separated
+    # (keys are [a-z0-9_-]): a learner page then needs no other query for the course.
     user_id = bindparam("user_id")
-    lessons = (select(func.aggregate_strings(LessonCompletion.lesson_key, " "))
-               .where(LessonCompletion.user_id == user_id,
-                      LessonCompletion.course_id == Course.id).scalar_subquery())
-    quizzes = (select(func.aggregate_strings(Attempt.quiz_key, " "))
-               .where(Attempt.user_id == user_id, Attempt.course_id == Course.id,
-                      Attempt.passed.is_(True)).scalar_subquery())
-    return (select(CourseVersion.id, CourseVersion.package_hash, Enrollment, lessons, quizzes)
+    columns = [CourseVersion.id, CourseVersion.package_hash, Enrollment]
+    if with_done:
+        columns += [
+            select(func.aggregate_strings(LessonCompletion.lesson_key, " "))
+            .where(LessonCompletion.user_id == user_id, LessonCompletion.course_id == Course.id)
+            .scalar_subquery(),
+            select(func.aggregate_strings(Attempt.quiz_key, " "))
+            .where(Attempt.user_id == user_id, Attempt.course_id == Course.id,
+                   Attempt.passed.is_(True)).scalar_subquery()]
+    return (select(*columns)
             .select_from(Course).join(CourseVersion, current_version_join())
             .outerjoin(Enrollment, (Enrollment.course_id == Course.id)
                        & (Enrollment.user_id == user_id))
             .where(Course.slug == bindparam("slug")))
+
+
+def _read_learner_course(session: Session, user: User, slug: str, with_done: bool):
+    row = session.execute(_learner_course(with_done),
+                          {"user_id": user.id, "slug": slug}).one_or_none()
+    if row is None:
+        return None
+    version = version_cache().get(session, row[0], row[1])
+    return (version, *row[2:]) if version else None
 
 
 def get_learner_course(
@@ -83,21 +95,17 @@ def get_learner_course(
 ) -> tuple[CourseVersion, Enrollment | None] | None:
     """The course's current version (complete, from the version cache) and the learner's
     enrolment in it, in one query; None when no such course is published."""
-    found = get_learner_progress(session, user, slug)
-    return found[:2] if found else None
+    return _read_learner_course(session, user, slug, with_done=False)
 
 
 def get_learner_progress(
     session: Session, user: User, slug: str
 ) -> tuple[CourseVersion, Enrollment | None, Progress] | None:
     """Like ``get_learner_course``, with the learner's progress read in the same query."""
-    row = session.execute(_learner_course(), {"user_id": user.id, "slug": slug}).one_or_none()
-    if row is None:
+    found = _read_learner_course(session, user, slug, with_done=True)
+    if found is None:
         return None
-    version_id, package_hash, enrollment, lessons, quizzes = row
-    version = version_cache().get(session, version_id, package_hash)
-    if version is None:
-        return None
+    version, enrollment, lessons, quizzes = found
     done = frozenset(f"{lessons or ''} {quizzes or ''}".split())
     return version, enrollment, Progress(done, _required_keys(version),
                                          enrollment.completed_at if enrollment else None)

@@ -12,6 +12,7 @@ from sqlalchemy.sql import Subquery
 
 from lms.competency.models import Competency
 from lms.courses.models import Course, CourseVersion
+from lms.courses.services import current_version_join
 from lms.learning.models import Enrollment
 from lms.manager.queries import best_levels
 from lms.org.models import PositionCompetency, Unit
@@ -103,8 +104,7 @@ def list_course_completion(session: Session, filtered: Subquery,
     rows = session.execute(
         select(Course.slug, CourseVersion.title, func.coalesce(per_course.c.done, 0),
                func.coalesce(per_course.c.enrolled, 0))
-        .join(CourseVersion, and_(CourseVersion.course_id == Course.id,
-                                  CourseVersion.number == Course.current_number))
+        .join(CourseVersion, current_version_join())
         .outerjoin(per_course, per_course.c.course_id == Course.id)
         .order_by(CourseVersion.title, Course.slug)
     )

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from lms.auth.models import User
 from lms.competency.models import Competency
 from lms.courses.models import Course, CourseCompetency, CourseVersion
+from lms.courses.services import current_version_join
 from lms.learning.models import Enrollment
 from lms.manager.queries import gapped_pairs, scope_units
 
@@ -68,11 +69,6 @@ class TrainingNeeds:
         return [n for n in self.needs if not n.courses]
 
 
-def _current_version():
-    return and_(CourseVersion.course_id == Course.id,
-                CourseVersion.number == Course.current_number)
-
-
 def get_training_needs(session: Session, root_unit_id: int | None) -> TrainingNeeds:
     """The training needs of the active employees of a unit subtree (None: the agency)."""
     gapped = gapped_pairs(root_unit_id, "need_gap")
@@ -90,7 +86,7 @@ def get_training_needs(session: Session, root_unit_id: int | None) -> TrainingNe
     highest = dict(session.execute(
         select(CourseCompetency.competency_code, func.max(CourseCompetency.level))
         .join(CourseVersion, CourseVersion.id == CourseCompetency.version_id)
-        .join(Course, _current_version())
+        .join(Course, current_version_join())
         .group_by(CourseCompetency.competency_code)
     ).all())
     head_count = select(func.count()).select_from(User).where(User.active.is_(True))
@@ -116,7 +112,7 @@ def _course_options(gapped):
                CourseVersion.jp, CourseCompetency.level, helps, closes, completed,
                func.count(Enrollment.id) - completed)
         .select_from(Course)
-        .join(CourseVersion, _current_version())
+        .join(CourseVersion, current_version_join())
         .join(CourseCompetency, CourseCompetency.version_id == CourseVersion.id)
         .join(gapped, and_(gapped.c.code == CourseCompetency.competency_code,
                            CourseCompetency.level > gapped.c.level))

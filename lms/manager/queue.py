@@ -17,6 +17,7 @@ from lms.application_tasks.models import TaskSubmission
 from lms.auth.models import User
 from lms.competency.models import Competency, CompetencyEvidence, ExternalTraining
 from lms.courses.models import Course, CourseVersion
+from lms.courses.services import current_version_join
 from lms.evaluation.transfer import open_evaluations, opened_by, opens_on
 from lms.learning.models import Enrollment
 from lms.manager.queries import scope_units
@@ -194,8 +195,7 @@ def list_queue(session: Session, user: User, today: date,
         _overdue(user, [CourseAssignment.id, User.nip, User.name, CourseVersion.title,
                         CourseAssignment.due_on], today)
         .join(Course, Course.id == CourseAssignment.course_id)
-        .join(CourseVersion, and_(CourseVersion.course_id == Course.id,
-                                  CourseVersion.number == Course.current_number))
+        .join(CourseVersion, current_version_join())
         .order_by(CourseAssignment.due_on, CourseAssignment.id).limit(limit))
     plans = session.execute(
         _submitted_plans(user, [DevelopmentPlan.id, User.nip, User.name, DevelopmentPlan.year,
@@ -211,8 +211,7 @@ def list_queue(session: Session, user: User, today: date,
         _task_reports(user, [TaskSubmission.id, User.nip, User.name, CourseVersion.title,
                              TaskSubmission.attempt, TaskSubmission.submitted_at])
         .join(Course, Course.id == TaskSubmission.course_id)
-        .join(CourseVersion, and_(CourseVersion.course_id == Course.id,
-                                  CourseVersion.number == Course.current_number))
+        .join(CourseVersion, current_version_join())
         .order_by(TaskSubmission.submitted_at, TaskSubmission.id).limit(limit))
     transfers = session.execute(
         _transfer(user, [Enrollment.id, User.nip, User.name, CourseVersion.title,

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from lms.auth.models import User, UserRole
 from lms.courses.models import Course, CourseVersion
+from lms.courses.services import current_version_join
 from lms.evaluation.notices import create_transfer_notices
 from lms.learning.models import Enrollment
 from lms.notifications.models import Notification
@@ -70,8 +71,7 @@ def _assignment_notices(session: Session, kind: str, today: date) -> int:
                User.email_notifications)
         .join(User, User.id == CourseAssignment.user_id)
         .join(Course, Course.id == CourseAssignment.course_id)
-        .join(CourseVersion, and_(CourseVersion.course_id == Course.id,
-                                  CourseVersion.number == Course.current_number))
+        .join(CourseVersion, current_version_join())
         .outerjoin(Enrollment, and_(Enrollment.user_id == CourseAssignment.user_id,
                                     Enrollment.course_id == CourseAssignment.course_id))
         .where(window, User.active.is_(True), Enrollment.completed_at.is_(None),

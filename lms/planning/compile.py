@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from lms.auth.models import User
 from lms.competency.models import Competency
 from lms.courses.models import Course, CourseVersion
+from lms.courses.services import current_version_join
 from lms.org.models import Unit
 from lms.org.services import scope_units
 from lms.planning.models import COURSE_ITEM, DevelopmentPlan, PlanItem
@@ -89,8 +90,7 @@ def compile_plans(session: Session, root_unit_id: int | None, year: int) -> list
     for code, title in session.execute(_scoped(
             base.add_columns(PlanItem.competency_code, CourseVersion.title)
             .join(Course, Course.id == PlanItem.course_id)
-            .join(CourseVersion, and_(CourseVersion.course_id == Course.id,
-                                      CourseVersion.number == Course.current_number))
+            .join(CourseVersion, current_version_join())
             .where(PlanItem.kind == COURSE_ITEM)
             .group_by(PlanItem.competency_code, CourseVersion.title)
             .order_by(PlanItem.competency_code, CourseVersion.title),

@@ -20,6 +20,7 @@ from lms.auth.models import User
 from lms.competency.external import KINDS as LEDGER_KINDS
 from lms.competency.models import Competency, JpLedgerEntry
 from lms.courses.models import Course, CourseVersion
+from lms.courses.services import current_version_join
 from lms.notifications.services import notify
 from lms.planning.models import COURSE_ITEM, DevelopmentPlan, PlanItem
 from lms.timeutil import utcnow
@@ -117,8 +118,7 @@ def _published_course(session: Session, course_id: int | None) -> tuple[Course, 
         return None
     row = session.execute(
         select(Course, CourseVersion.title, CourseVersion.jp)
-        .join(CourseVersion, and_(CourseVersion.course_id == Course.id,
-                                  CourseVersion.number == Course.current_number))
+        .join(CourseVersion, current_version_join())
         .where(Course.id == course_id)).one_or_none()
     return tuple(row) if row else None
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, aliased
 
 from lms.auth.models import User
 from lms.courses.models import Course, CourseVersion
+from lms.courses.services import current_version_join
 from lms.learning.models import Enrollment
 from lms.org.models import Position, Unit
 from lms.org.services import scope_units
@@ -43,11 +44,6 @@ class AssignmentGroup:
     names: list[str] = field(default_factory=list)
 
 
-def _current_version():
-    return and_(CourseVersion.course_id == Course.id,
-                CourseVersion.number == Course.current_number)
-
-
 def _in_scope(query, root_unit_id: int | None, name: str):
     scope = scope_units(root_unit_id, name)
     return query if scope is None else query.join(scope, scope.c.id == User.unit_id)
@@ -77,7 +73,7 @@ def list_groups(session: Session, root_unit_id: int | None, today: date,
         func.sum(case((and_(open_, CourseAssignment.due_on < today), 1), else_=0)),
     ), root_unit_id, "groups_scope")
     query = (query.join(Course, Course.id == CourseAssignment.course_id)
-             .join(CourseVersion, _current_version()))
+             .join(CourseVersion, current_version_join()))
     if course_id is not None:
         query = query.where(CourseAssignment.course_id == course_id)
     rows = session.execute(

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-from lms.competency.uploads import CertificateStore
 from lms.courses.importer import import_packages
 from tests.conftest import write_course
 from tests.manager.conftest import credit, org  # noqa: F401  (fixtures)
@@ -19,18 +18,6 @@ due_days: 30
 ---
 Pilih satu layanan di unit Anda, perbaiki, lalu laporkan hasilnya.
 """
-
-
-@pytest.fixture(autouse=True)
-def _own_upload_folder(app, tmp_path):
-    """Each test stores attachments in its own folder, so it sees only its own files."""
-    app.config["UPLOAD_FOLDER"] = str(tmp_path / "uploads")
-
-
-@pytest.fixture
-def store(app) -> CertificateStore:
-    """The app's store of evidence files."""
-    return CertificateStore.from_config(app.config)
 
 
 @pytest.fixture

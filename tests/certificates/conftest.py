@@ -14,7 +14,6 @@ from tests.conftest import PASSING_ANSWERS
 
 @pytest.fixture(autouse=True)
 def _own_folders(app, tmp_path):
-    app.config["UPLOAD_FOLDER"] = str(tmp_path / "uploads")
     app.config["SIGNING_KEY_FOLDER"] = str(tmp_path / "keys")
     app.config["AGENCY_NAME"] = "Pemerintah Kota Serang"
     app.config["CERT_SIGNER_NAME"] = "Dr. Ahmad Fauzi, M.Si."

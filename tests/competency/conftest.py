@@ -8,20 +8,7 @@ import io
 import pytest
 
 from lms.competency.external import record_external_training
-from lms.competency.uploads import CertificateStore
 from tests.competency.certificates import PDF, training_input
-
-
-@pytest.fixture(autouse=True)
-def _own_upload_folder(app, tmp_path):
-    """Each test stores certificates in its own folder, so it sees only its own files."""
-    app.config["UPLOAD_FOLDER"] = str(tmp_path / "uploads")
-
-
-@pytest.fixture
-def store(app) -> CertificateStore:
-    """The app's certificate store."""
-    return CertificateStore.from_config(app.config)
 
 
 @pytest.fixture

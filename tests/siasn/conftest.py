@@ -19,13 +19,12 @@ _numbers = itertools.count(1)
 
 
 @pytest.fixture
-def fake(app, tmp_path):
+def fake(app):
     """A running fake SIASN; the app's LMS_SIASN_* settings point at it."""
     server = FakeSiasn()
     base = server.start()
     server.base = base
     app.config.update(server.settings(base))
-    app.config["UPLOAD_FOLDER"] = str(tmp_path / "uploads")
     yield server
     server.stop()
 
