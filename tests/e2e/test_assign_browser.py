@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from lms.planning.models import CourseAssignment
 from lms.timeutil import local_date, utcnow
-from tests.e2e.waits import heading_becomes
+from tests.e2e.waits import click_to_next_page, heading_becomes
 from tests.manager.conftest import org  # noqa: F401  (fixture)
 
 # LMS_SCREENSHOTS=docs/screenshots saves the pages for the manager guide.
@@ -71,12 +71,13 @@ def test_manager_assigns_lists_redates_and_cancels_without_javascript(
     date_field = group.find_element(By.CSS_SELECTOR, "input[type=date]")
     date_field.clear()
     date_field.send_keys(f"{later:%m%d%Y}")
-    group.find_element(By.CSS_SELECTOR, "button[value=tenggat]").click()
+    click_to_next_page(browser, group.find_element(By.CSS_SELECTOR, "button[value=tenggat]"))
     assert heading_becomes(browser, "Kursus Uji")
     assert "Tenggat 2 pegawai diubah menjadi" in browser.page_source
     browser.find_element(By.ID, f"p-{org['learner_a'].nip}").click()
     browser.find_element(By.CSS_SELECTOR, "#pegawai + form input[name=confirm]").click()
-    browser.find_element(By.CSS_SELECTOR, "#pegawai + form button[value=batal]").click()
+    click_to_next_page(browser, browser.find_element(By.CSS_SELECTOR,
+                                                     "#pegawai + form button[value=batal]"))
     assert heading_becomes(browser, "Kursus Uji")
     assert "Penugasan 1 pegawai dibatalkan." in browser.page_source
     _shot(browser, "manager-assignment.png")
