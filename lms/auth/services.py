@@ -244,13 +244,20 @@ def revoke_token(session: Session, token: ApiToken) -> None:
 def user_for_token(session: Session, token: str) -> User | None:
     """The active user owning this bearer token if it has not expired, or None. Its last use
     is updated on the token (not flushed) when the stored one is a minute old or more."""
+    row = get_token_in_use(session, token)
+    return row.user if row is not None else None
+
+
+def get_token_in_use(session: Session, token: str) -> ApiToken | None:
+    """The bearer token with its user, if it has not expired and the user is active, else
+    None; as ``user_for_token``, its last use is updated (not flushed) once a minute."""
     row = session.scalar(_token_with_user(), {"token_hash": _token_hash(token)})
     now = utcnow()
     if row is None or not row.user.active or (row.expires_at and row.expires_at <= now):
         return None
     if row.last_used_at is None or now - row.last_used_at >= LAST_USED_RESOLUTION:
         row.last_used_at = now
-    return row.user
+    return row
 
 
 @cache

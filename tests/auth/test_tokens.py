@@ -119,6 +119,14 @@ def test_last_use_is_written_at_most_once_a_minute(client, db, make_user):
     assert _rows(db)[0].last_used_at > utcnow() - timedelta(minutes=1)
 
 
+def test_a_refused_write_still_notes_the_last_use(client, db, make_user):
+    token = _token(db, make_user())
+    response = client.post("/api/v1/quizzes/tidak-ada.kuis/attempts", json={"answers": {}},
+                           headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 404
+    assert _rows(db)[0].last_used_at > utcnow() - timedelta(minutes=1)
+
+
 # --- the command line ------------------------------------------------------------------------
 
 def test_cli_create_list_revoke(app, client, db, runner, make_user):

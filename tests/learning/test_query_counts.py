@@ -5,13 +5,16 @@ changed. Counted as in production, where every request starts with an empty sess
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, inspect
+from sqlalchemy import event, inspect, select
 
+from lms.auth.models import ApiToken
 from lms.auth.services import create_token
 from lms.courses.cache import version_cache
 from lms.courses.importer import import_packages
+from lms.timeutil import utcnow
 from tests.conftest import PASSING_ANSWERS, write_course
 
 
@@ -123,6 +126,33 @@ def test_an_api_quiz_submission_sends_five_statements_and_a_retry_writes_nothing
     retry, statements = run(submit)
     assert retry.status_code == 201 and retry.json == response.json
     assert len(statements) == 4 and not _writes(statements), statements
+
+
+def test_an_api_submission_notes_the_token_use_in_its_own_commit(client, db, run, learner):
+    slug, api = learner
+    token = db.session.scalar(select(ApiToken))
+    token.last_used_at = utcnow() - timedelta(minutes=2)  # due for its once-a-minute note
+    db.session.commit()
+    commits: list[bool] = []
+
+    def count(_conn):
+        commits.append(True)
+
+    event.listen(db.engine, "commit", count)
+    try:
+        response, statements = run(lambda: client.post(
+            f"/api/v1/quizzes/{slug}.kuis/attempts", headers={**api, "Idempotency-Key": "k-1"},
+            json={"answers": {}}))
+    finally:
+        event.remove(db.engine, "commit", count)
+    assert response.status_code == 201
+    # The token's last use goes first (its row is locked before anything else) and in the
+    # attempt's commit: one commit, not one for the token and one for the attempt.
+    assert [s.split()[0 if s.startswith("UPDATE") else 2] for s in _writes(statements)] == [
+        "UPDATE", "attempts", "xapi_statements"]
+    assert "api_tokens" in _writes(statements)[0] and len(commits) == 1
+    db.session.expire_all()
+    assert db.session.get(ApiToken, token.id).last_used_at > utcnow() - timedelta(minutes=1)
 
 
 def test_cached_versions_stay_detached_and_a_new_version_replaces_the_old(
