@@ -134,12 +134,19 @@ def serve_bare(bind: str, workers: int) -> None:
     Server(gunicorn_options(bind, workers), make_app).run()
 
 
+# One browser for the sign-in and for wrk: Flask-Login ties a session to the User-Agent (and
+# address) it was signed in with, and a cookie sent by another marks the session not fresh,
+# so every view would sign and set a new cookie, which no browser causes.
+USER_AGENT = "bench_http"
+
+
 def session_cookie(port: int) -> str:
     """Sign the demo learner in through the form (CSRF included); the session cookie."""
     import http.cookiejar
 
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.addheaders = [("User-Agent", USER_AGENT)]
     page = opener.open(f"http://127.0.0.1:{port}/masuk").read().decode()
     csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
     from lms.demo import DEMO_PASSWORD
@@ -150,7 +157,8 @@ def session_cookie(port: int) -> str:
     # browser would keep it; wrk sends one cookie throughout, so it must be the settled one.
     opener.open(f"http://127.0.0.1:{port}{LESSON}").read()
     cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
-    check = urllib.request.Request(f"http://127.0.0.1:{port}{LESSON}", headers={"Cookie": cookie})
+    check = urllib.request.Request(f"http://127.0.0.1:{port}{LESSON}",
+                                   headers={"Cookie": cookie, "User-Agent": USER_AGENT})
     with urllib.request.urlopen(check) as response:
         assert response.status == 200 and response.url.endswith(LESSON), response.url
         assert response.headers.get("Set-Cookie") is None, "the session still changes per view"
@@ -176,7 +184,8 @@ def wrk(url: str, seconds: int, server_pid: int, cookie: str | None = None) -> t
     """Requests per second of a closed-loop wrk run, and the server's CPU milliseconds per
     request (less sensitive than throughput to how busy the machine is); exits if any answer
     was not 2xx/3xx."""
-    command = ["wrk", "-t1", "-c8", f"-d{seconds}s", "--timeout", "30s", url]
+    command = ["wrk", "-t1", "-c8", f"-d{seconds}s", "--timeout", "30s",
+               "-H", f"User-Agent: {USER_AGENT}", url]
     if cookie:
         command[1:1] = ["-H", f"Cookie: {cookie}"]
     cpu = cpu_seconds(server_pid)
