@@ -86,6 +86,7 @@ def create_app(config: dict[str, Any] | None = None, *, web: bool = True) -> Fla
     from lms.planning import views as planning_views
     from lms.quizzes import views as quiz_views
     from lms.siasn import views as siasn_views
+    from lms.pages import register_pages
     from lms.templating import register_template_helpers
 
     register_input_bounds(app)  # before the routes: their <int:…> parts use its converter
@@ -99,6 +100,7 @@ def create_app(config: dict[str, Any] | None = None, *, web: bool = True) -> Fla
     app.after_request(_security_headers)
     register_error_handlers(app)
     register_template_helpers(app)
+    register_pages(app)
     app.cli.add_command(lms_group)
     return app
 

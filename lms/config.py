@@ -49,6 +49,7 @@ DEFAULTS: dict[str, Any] = {
     "HELP_EMAIL": None,
     "HELP_WHATSAPP": None,  # e.g. "+62 812-3456-7890"
     "FRAGMENT_CACHE_ENTRIES": 2000,  # rendered page parts kept per server process (see templating)
+    "PAGE_SHELLS": True,  # lesson pages kept rendered with holes for the personal parts (lms.pages)
     "VERSION_CACHE_MB": 64,  # published course versions kept in memory per server process
     "TOKEN_DEFAULT_DAYS": 365,  # validity of a new API token when no --expires is given
     "AUDIT_RETENTION_DAYS": 730,  # `lms audit prune` deletes older audit events; 0 keeps all

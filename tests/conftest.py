@@ -104,8 +104,9 @@ def app(_migrated, _sqlite_states, tmp_path):
     @app.before_request
     def _forget_signed_in_user():
         # Requests reuse the test's app context, and so its ``g``, where Flask-Login caches
-        # the user: each request must load its own, as in production.
+        # the user and Flask-WTF the form token: each request makes its own, as in production.
         g.pop("_login_user", None)
+        g.pop("csrf_token", None)
 
     with app.app_context():
         if _sqlite_states:

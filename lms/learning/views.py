@@ -15,6 +15,7 @@ from lms.evaluation.transfer import list_open_for_learner
 from lms.extensions import db, without_transaction
 from lms.faults import unless_read_only
 from lms.learning import bp
+from lms.pages import render_shell
 
 # Sent by the page's script when it stores a course's pages for offline reading.
 OFFLINE_SAVE = "X-Kelas-Offline"
@@ -76,8 +77,10 @@ def item(slug: str, key: str):
     if enrollment and enrollment.last_item_key != key and not request.headers.get(OFFLINE_SAVE):
         with unless_read_only(db.session, "resume position"):
             record_visit(db.session, enrollment, key)
-    return render_template(
-        "learning/lesson.html", version=version, lesson=current, progress=progress,
+    # The same page for every learner with the same done mark, but for its holes.
+    return render_shell(
+        "learning/lesson.html", (version.id, key, key in progress.done),
+        version=version, lesson=current, progress=progress,
         previous=items[index - 1] if index > 0 else None,
         next=items[index + 1] if index + 1 < len(items) else None,
         module=current.module,
