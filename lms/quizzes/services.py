@@ -22,7 +22,7 @@ from lms.quizzes.grading import earned_fraction
 from lms.quizzes.models import Attempt, QuizStart
 from lms.quizzes.starts import check_start
 from lms.timeutil import utcnow
-from lms.xapi.services import record
+from lms.xapi.services import insert_statement, statement_columns, statement_row
 
 
 ATTEMPT_TOKEN_SALT = "quiz-attempt"
@@ -183,30 +183,39 @@ def submit_attempt(
                 raise AlreadyPassed()
         if quiz.max_attempts and used >= quiz.max_attempts:
             raise AttemptLimitReached()
-        attempt = _insert_once(session, dict(
+        passed = score >= quiz.passing_score
+        values = dict(
             user_id=user.id, course_id=version.course_id, quiz_key=item.key,
             version_id=version.id, number=used + 1, idempotency_key=idempotency_key,
-            started_at=started, submitted_at=submitted_at or now, score=score,
-            passed=score >= quiz.passing_score,
+            started_at=started, submitted_at=submitted_at or now, score=score, passed=passed,
             answers=clean, results={"questions": results},
-        ))
-        if attempt is None:
-            continue
-        record(session, user=user, verb="passed" if attempt.passed else "failed",
-               version=version, item=item, result=_xapi_result(score, attempt.passed),
-               at=attempt.submitted_at,
-               duration=(attempt.submitted_at - attempt.started_at
-                         if start is not None or started_at is not None else None))
-        return attempt
+        )
+        statement = statement_row(
+            user=user, verb="passed" if passed else "failed", version=version, item=item,
+            result=_xapi_result(score, passed), at=values["submitted_at"],
+            duration=(values["submitted_at"] - started
+                      if start is not None or started_at is not None else None))
+        attempt = _insert_once(session, values, statement)
+        if attempt is not None:
+            return attempt
     raise AttemptLimitReached()
 
 
-def _insert_once(session: Session, values: dict[str, Any]) -> Attempt | None:
-    """Insert the attempt unless its number or its idempotency key is taken (then None: the
-    caller re-reads). ``INSERT … ON CONFLICT DO NOTHING RETURNING`` instead of a savepoint:
-    on SQLite a savepoint outside a transaction is a transaction of its own, committed at its
-    release, so the attempt and its xAPI statement would be two commits (two journal syncs)."""
-    attempt_id = session.scalar(_insert_attempt(session.get_bind().dialect.name), values)
+def _insert_once(session: Session, values: dict[str, Any],
+                 statement: dict[str, Any]) -> Attempt | None:
+    """Insert the attempt and its xAPI statement unless the attempt's number or idempotency
+    key is taken (then neither, and None: the caller re-reads). ``INSERT … ON CONFLICT DO
+    NOTHING RETURNING`` instead of a savepoint: on SQLite a savepoint outside a transaction is
+    a transaction of its own, committed at its release, so the attempt and its xAPI statement
+    would be two commits (two journal syncs). On PostgreSQL both inserts are one statement
+    (one round trip): the statement's row is selected from the attempt's RETURNING."""
+    if session.get_bind().dialect.name == "postgresql":
+        attempt_id = session.scalar(_insert_attempt_and_statement(), {
+            **values, **{f"statement_{key}": value for key, value in statement.items()}})
+    else:
+        attempt_id = session.scalar(_insert_attempt(), values)
+        if attempt_id is not None:
+            session.execute(insert_statement(), statement)
     if attempt_id is None:
         return None
     # The row is stored: attach it to the session as if loaded (the ORM's own insert with
@@ -218,12 +227,28 @@ def _insert_once(session: Session, values: dict[str, Any]) -> Attempt | None:
 
 
 @cache
-def _insert_attempt(dialect: str) -> Insert:
-    # A Core insert, built once per dialect (building a statement costs about as much as
-    # running it).
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+def _insert_attempt() -> Insert:
+    # A Core insert, built once (building a statement costs about as much as running it).
     table = Attempt.__table__
-    return insert(table).on_conflict_do_nothing().returning(table.c.id)
+    return sqlite_insert(table).on_conflict_do_nothing().returning(table.c.id)
+
+
+@cache
+def _insert_attempt_and_statement() -> Select:
+    # WITH attempt AS (INSERT INTO attempts … ON CONFLICT DO NOTHING RETURNING id),
+    #   statement AS (INSERT INTO xapi_statements … SELECT :statement_id, … FROM attempt)
+    # SELECT id FROM attempt: no attempt inserted, no statement either.
+    table = Attempt.__table__
+    attempt = (postgresql_insert(table)
+               .values({c.name: bindparam(c.name, type_=c.type) for c in table.c
+                        if c.name != "id"})
+               .on_conflict_do_nothing().returning(table.c.id).cte("attempt"))
+    columns = statement_columns()
+    statement = (insert_statement()
+                 .from_select(columns, select(*(bindparam(f"statement_{c.name}", type_=c.type)
+                                                for c in columns)).select_from(attempt))
+                 .cte("statement"))
+    return select(attempt.c.id).add_cte(statement)
 
 
 def _xapi_result(score: float, passed: bool) -> dict[str, Any]:

@@ -28,13 +28,24 @@ def record(session: Session, *, user: User, verb: str, version: CourseVersion,
     site's address (``LMS_BASE_URL``) of this moment are what the LRS will receive, however
     they change later. It is forwarded later, so a slow LRS never slows a learner. Inserted
     at once, in the caller's transaction; returns the statement's id."""
+    row = statement_row(user=user, verb=verb, version=version, item=item, result=result,
+                        at=at, duration=duration)
+    session.execute(insert_statement(), row)
+    return row["id"]
+
+
+def statement_row(*, user: User, verb: str, version: CourseVersion, item: Item | None = None,
+                  result: dict[str, Any], at: datetime | None = None,
+                  duration: timedelta | None = None) -> dict[str, Any]:
+    """The stored row of the event ``record`` inserts, for a caller that inserts it in a
+    statement of its own (a quiz attempt and its statement in one, on PostgreSQL)."""
     at = at or utcnow()
     kind = KINDS[item.kind] if item is not None else "course"
     if duration is not None:
         result = {**result, "duration": statements.iso_duration(duration)}
     statement_id = str(uuid.uuid4())
     name = item.title if item is not None else version.title
-    session.execute(_insert_statement(), {
+    return {
         "id": statement_id, "user_id": user.id, "verb": verb, "activity_type": kind,
         "activity_id": version.course.slug + (f".{item.key}" if item is not None else ""),
         "activity_name": name, "result": result, "timestamp": at,
@@ -44,14 +55,22 @@ def record(session: Session, *, user: User, verb: str, version: CourseVersion,
             course_id=version.course_id, course_slug=version.course.slug,
             course_title=version.title, kind=kind,
             key=item.key if item is not None else None, title=name, result=result, at=at),
-    })
-    return statement_id
+    }
+
+
+def statement_columns() -> list:
+    """The columns a ``statement_row`` fills, in its order."""
+    table = XapiStatement.__table__
+    return [table.c[name] for name in ("id", "user_id", "verb", "activity_type",
+                                       "activity_id", "activity_name", "result", "timestamp",
+                                       "statement")]
 
 
 @cache
-def _insert_statement() -> Insert:
-    # A Core insert built once: a learner's every quiz and lesson completion records one
-    # statement, and the ORM's unit of work would cost several times the INSERT itself.
+def insert_statement() -> Insert:
+    """The insert of a ``statement_row``, built once: a learner's every quiz and lesson
+    completion records one statement, and the ORM's unit of work would cost several times the
+    INSERT itself."""
     return insert(XapiStatement.__table__)
 
 

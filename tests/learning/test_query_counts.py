@@ -56,7 +56,18 @@ def learner(client, db, make_user, login, make_course):
 
 def _writes(statements):
     return [s for s in statements if s.lstrip().split()[0].upper() in ("INSERT", "UPDATE",
-                                                                        "DELETE")]
+                                                                        "DELETE", "WITH")]
+
+
+def _written(statements) -> list[str]:
+    """The tables written, in order (several in one statement on PostgreSQL)."""
+    return [table for s in _writes(statements)
+            for table in re.findall(r"(?:INSERT INTO|UPDATE) (\w+)", s)]
+
+
+def _one_statement_inserts(db) -> bool:
+    """On PostgreSQL an attempt and its xAPI statement are inserted by one statement."""
+    return db.engine.dialect.name == "postgresql"
 
 
 def test_learner_pages_read_the_version_from_the_cache_in_a_few_queries(client, run, learner):
@@ -85,7 +96,7 @@ def test_opening_another_lesson_writes_the_resume_position_once(client, run, lea
     assert not _writes(statements)
 
 
-def test_a_quiz_submission_is_one_transaction_without_reloading_the_version(client, run,
+def test_a_quiz_submission_is_one_transaction_without_reloading_the_version(client, db, run,
                                                                             learner):
     slug, _api = learner
     page = client.get(f"/kursus/{slug}/kuis/kuis").get_data(as_text=True)
@@ -98,17 +109,17 @@ def test_a_quiz_submission_is_one_transaction_without_reloading_the_version(clie
     # statement, then the completion check under the enrolment's lock: the lock, the current
     # version, the learner's rows. No savepoint: on SQLite its release would commit the attempt
     # before the xAPI statement (two commits, not one transaction).
-    assert len(statements) == 8, statements
+    assert len(statements) == 8 - _one_statement_inserts(db), statements
     assert not any(s.lstrip().upper().startswith(("SAVEPOINT", "RELEASE")) for s in statements)
-    assert [s.split()[2] for s in _writes(statements)] == ["attempts", "xapi_statements"]
+    assert _written(statements) == ["attempts", "xapi_statements"]
     # The retry of the same form returns the first attempt and writes nothing.
     response2, statements = run(lambda: client.post(f"/kursus/{slug}/kuis/kuis", data=form))
     assert response2.headers["Location"] == response.headers["Location"]
     assert not _writes(statements)
 
 
-def test_an_api_quiz_submission_sends_five_statements_and_a_retry_writes_nothing(client, run,
-                                                                                 learner):
+def test_an_api_quiz_submission_sends_four_statements_and_a_retry_writes_nothing(client, db,
+                                                                                 run, learner):
     slug, api = learner
     headers = {**api, "Idempotency-Key": "versuch-1"}
 
@@ -119,10 +130,10 @@ def test_an_api_quiz_submission_sends_five_statements_and_a_retry_writes_nothing
     response, statements = run(submit)
     assert response.status_code == 201 and response.json["passed"] is False
     # The token with its user, the course with the enrolment, the attempts so far (with the
-    # attempt of this key, if any), the attempt, its xAPI statement: no savepoint, no flush
-    # of anything else.
-    assert len(statements) == 5, statements
-    assert [s.split()[2] for s in _writes(statements)] == ["attempts", "xapi_statements"]
+    # attempt of this key, if any), the attempt, its xAPI statement (on PostgreSQL in the
+    # attempt's statement): no savepoint, no flush of anything else.
+    assert len(statements) == 5 - _one_statement_inserts(db), statements
+    assert _written(statements) == ["attempts", "xapi_statements"]
     retry, statements = run(submit)
     assert retry.status_code == 201 and retry.json == response.json
     assert len(statements) == 4 and not _writes(statements), statements
@@ -148,9 +159,8 @@ def test_an_api_submission_notes_the_token_use_in_its_own_commit(client, db, run
     assert response.status_code == 201
     # The token's last use goes first (its row is locked before anything else) and in the
     # attempt's commit: one commit, not one for the token and one for the attempt.
-    assert [s.split()[0 if s.startswith("UPDATE") else 2] for s in _writes(statements)] == [
-        "UPDATE", "attempts", "xapi_statements"]
-    assert "api_tokens" in _writes(statements)[0] and len(commits) == 1
+    assert _written(statements) == ["api_tokens", "attempts", "xapi_statements"]
+    assert len(commits) == 1
     db.session.expire_all()
     assert db.session.get(ApiToken, token.id).last_used_at > utcnow() - timedelta(minutes=1)
 
