@@ -46,7 +46,7 @@ def test_manager_assigns_lists_redates_and_cancels_without_javascript(
     picks = Select(browser.find_element(By.ID, "employees"))
     for person in ("learner_a", "learner_a1"):
         picks.select_by_value(org[person].nip)
-    browser.find_element(By.CSS_SELECTOR, "form.card button.primary").click()
+    click_to_next_page(browser, browser.find_element(By.CSS_SELECTOR, "form.card button.primary"))
     assert heading_becomes(browser, "Tugaskan pelatihan wajib")
     assert "sebelum hari ini" in browser.find_element(By.ID, "due_on-error").text
     kept = Select(browser.find_element(By.ID, "employees")).all_selected_options
