@@ -36,10 +36,10 @@ def _count(value: int) -> Markup:
 
 
 def _user_line(context: dict) -> Markup:
-    if not current_user.is_authenticated:
+    user = current_user._get_current_object()
+    if not user.is_authenticated:
         return Markup("")
-    return escape(f"{current_user.name} · {current_user.nip_display} · "
-                  f"{current_user.unit.name} · ")
+    return escape(f"{user.name} · {user.nip_display} · {user.unit.name} · ")
 
 
 @lru_cache(maxsize=1024)
@@ -89,11 +89,12 @@ HOLES: dict[str, Callable[[dict], str]] = {
 }
 
 
+_MARKERS = {name: Markup(f"{MARK}{name}{MARK}") for name in HOLES}
+
+
 def hole(name: str) -> Markup:
     """The template global: the marker of the hole ``name``, filled before the page is sent."""
-    if name not in HOLES:
-        raise KeyError(f"no such hole: {name}")
-    return Markup(f"{MARK}{name}{MARK}")
+    return _MARKERS[name]
 
 
 def fill(html: str, context: dict) -> str:
