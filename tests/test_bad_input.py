@@ -1,6 +1,7 @@
 """Hostile input never causes a 5xx: every route of the URL map, every method, signed out and
 as an admin (with a session and an API token), gets huge ids, long strings, NUL bytes, broken
-UTF-8, deeply nested and oversized JSON in its path, query string and body."""
+UTF-8, deeply nested and oversized JSON in its path, query string and body. No page it gets
+back has a hole left unfilled (``lms.pages``)."""
 
 from __future__ import annotations
 
@@ -69,6 +70,8 @@ def walk(app, db, make_unit, make_user, make_course):
             response = client.open(path, method=method, headers=headers, **kwargs)
             if response.status_code >= 500:
                 failures.append((rule.endpoint, method, path[:120], response.status_code))
+            elif response.mimetype == "text/html" and b"\x00" in response.get_data():
+                failures.append((rule.endpoint, method, path[:120], "a hole left unfilled"))
             return response
 
         for rule, method in _routes(app):
