@@ -7,7 +7,7 @@ and the lesson mark those places with ``hole(name)``, which writes a marker; eve
 template has its markers replaced by the values of ``HOLES`` before it is sent. So a page can
 also be kept with its markers (``render_shell``) and, the next time, filled without running
 the template at all: the values are computed as they would be in the template, so the answer
-is the same, byte for byte, as rendering it (tests/test_page_shells.py).
+is the same, byte for byte, as rendering it (tests/learning/test_page_fragments.py).
 
 A marker is a name between two NUL characters, which no rendered page otherwise holds (forms
 refuse NUL, ``lms.inputs``; an HTML parser replaces it, so sanitised content holds none).
