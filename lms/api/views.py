@@ -31,7 +31,7 @@ from lms.learning.services import (
     complete_lesson,
     enrol,
     get_done_keys,
-    get_learner_course,
+    get_learner_quiz,
     list_enrollments,
     progress_by_course,
 )
@@ -43,6 +43,7 @@ from lms.org.models import Unit
 from lms.org.services import get_unit
 from lms.quizzes.errors import (AlreadyPassed, AttemptLimitReached, StartInvalid, StartRequired,
                                 TimeExpired)
+from lms.quizzes.attempts import AttemptsSoFar
 from lms.quizzes.models import QuizStart
 from lms.quizzes.services import InvalidAnswers, get_status, submit_attempt
 from lms.quizzes.starts import MAX_START_TOKEN, find_start, get_open_start, start_attempt
@@ -91,14 +92,17 @@ def _item(public_id: str, kind: str) -> tuple[CourseVersion, Item]:
     return version, item
 
 
-def _learner_item(public_id: str, kind: str) -> tuple[CourseVersion, Item, Enrollment | None]:
-    """Like ``_item``, with the caller's enrolment read in the same query."""
-    slug, dot, key = public_id.partition(".")
-    found = get_learner_course(db.session, g.api_user, slug) if dot and slug and key else None
-    item = find_item(found[0], key) if found else None
-    if item is None or item.kind != kind:
-        raise ApiProblem(404, f"{kind} {public_id} does not exist", "not_found")
-    return found[0], item, found[1]
+def _learner_quiz(public_id: str, key: str | None
+                  ) -> tuple[CourseVersion, Item, Enrollment | None, AttemptsSoFar]:
+    """Like ``_item`` for a quiz, with the caller's enrolment and attempts so far (and the
+    one of the idempotency ``key``, if any) read in the same query."""
+    slug, dot, quiz_key = public_id.partition(".")
+    found = (get_learner_quiz(db.session, g.api_user, slug, quiz_key, key)
+             if dot and slug and quiz_key else None)
+    item = find_item(found[0], quiz_key) if found else None
+    if item is None or item.kind != "quiz":
+        raise ApiProblem(404, f"quiz {public_id} does not exist", "not_found")
+    return found[0], item, found[1], found[2]
 
 
 def _year() -> int:
@@ -233,9 +237,10 @@ def attempt(quiz_id: str):
     """Grade an attempt against the version it was started on (else the current one); a
     timed quiz needs the ``start_token`` of an open start within its limit. A repeated
     Idempotency-Key returns the first attempt and creates nothing."""
-    version, item, enrollment = _learner_item(quiz_id, "quiz")
     key = request.headers.get("Idempotency-Key")
-    if key is not None and not 0 < len(key.strip()) <= MAX_IDEMPOTENCY_KEY:
+    key = key.strip() if key is not None else None
+    version, item, enrollment, so_far = _learner_quiz(quiz_id, key)
+    if key is not None and not 0 < len(key) <= MAX_IDEMPOTENCY_KEY:
         raise ApiProblem(400, f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} characters",
                          "invalid_idempotency_key")
     answers, token = _answers_from_body()
@@ -248,8 +253,9 @@ def attempt(quiz_id: str):
         graded_on, graded_item, quiz = _started_on(start, version, item)
         result = submit_attempt(
             db.session, user, graded_on, graded_item, answers, quiz=quiz,
-            idempotency_key=key and key.strip(), start=start,
+            idempotency_key=key, start=start,
             grace_seconds=current_app.config["QUIZ_TIME_GRACE_SECONDS"],
+            so_far=so_far,  # the started version is one of the same course
         )
         if result.course_id != version.course_id or result.quiz_key != item.key:
             raise ApiProblem(422, "this Idempotency-Key was already used for another quiz",

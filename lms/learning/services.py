@@ -19,6 +19,7 @@ from lms.courses.models import Course, CourseVersion, Item
 from lms.courses.services import current_version_join, get_version, ordered_items
 from lms.learning.models import Enrollment, LessonCompletion
 from lms.quizzes.models import Attempt
+from lms.quizzes.attempts import AttemptsSoFar, attempts_so_far_columns
 from lms.timeutil import local_date, utcnow
 from lms.xapi.services import record
 
@@ -60,12 +61,16 @@ def get_enrollment(session: Session, user: User, course_id: int) -> Enrollment |
 
 
 @cache
-def _learner_course(with_done: bool = False) -> Select:
+def _learner_course(with_done: bool = False, with_attempts: bool = False) -> Select:
     # Built once per shape (building a statement costs about as much as running it): bound
     # slug and user. With ``with_done`` the learner's done keys come along, space-separated
-    # (keys are [a-z0-9_-]): a learner page then needs no other query for the course.
+    # (keys are [a-z0-9_-]): a learner page then needs no other query for the course. With
+    # ``with_attempts`` the learner's attempts at a quiz so far (bound quiz key and
+    # idempotency key): a quiz submission reads all it needs in this query.
     user_id = bindparam("user_id")
     columns = [CourseVersion.id, CourseVersion.package_hash, Enrollment]
+    if with_attempts:
+        columns += attempts_so_far_columns(Course.id)
     if with_done:
         columns += [
             select(func.aggregate_strings(LessonCompletion.lesson_key, " "))
@@ -81,9 +86,12 @@ def _learner_course(with_done: bool = False) -> Select:
             .where(Course.slug == bindparam("slug")))
 
 
-def _read_learner_course(session: Session, user: User, slug: str, with_done: bool):
-    row = session.execute(_learner_course(with_done),
-                          {"user_id": user.id, "slug": slug}).one_or_none()
+def _read_learner_course(session: Session, user: User, slug: str, with_done: bool,
+                         quiz: tuple[str, str | None] | None = None):
+    params = {"user_id": user.id, "slug": slug}
+    if quiz is not None:
+        params["quiz_key"], params["key"] = quiz
+    row = session.execute(_learner_course(with_done, quiz is not None), params).one_or_none()
     if row is None:
         return None
     version = version_cache().get(session, row[0], row[1])
@@ -96,6 +104,18 @@ def get_learner_course(
     """The course's current version (complete, from the version cache) and the learner's
     enrolment in it, in one query; None when no such course is published."""
     return _read_learner_course(session, user, slug, with_done=False)
+
+
+def get_learner_quiz(
+    session: Session, user: User, slug: str, quiz_key: str, idempotency_key: str | None
+) -> tuple[CourseVersion, Enrollment | None, AttemptsSoFar] | None:
+    """Like ``get_learner_course``, with the learner's attempts at the quiz so far (and the
+    one made with ``idempotency_key``, if any) read in the same query."""
+    found = _read_learner_course(session, user, slug, False, (quiz_key, idempotency_key))
+    if found is None:
+        return None
+    version, enrollment, used, passed, existing_id = found
+    return version, enrollment, AttemptsSoFar(used, bool(passed), existing_id)
 
 
 def get_learner_progress(

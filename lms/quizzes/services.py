@@ -19,6 +19,7 @@ from lms.courses.importer import quiz_from_item
 from lms.courses.models import CourseVersion, Item
 from lms.quizzes.errors import AlreadyPassed, AttemptLimitReached
 from lms.quizzes.grading import earned_fraction
+from lms.quizzes.attempts import AttemptsSoFar, attempts_so_far_columns
 from lms.quizzes.models import Attempt, QuizStart
 from lms.quizzes.starts import check_start
 from lms.timeutil import utcnow
@@ -145,6 +146,7 @@ def submit_attempt(
     grace_seconds: int = 60,
     quiz: Quiz | None = None,
     submitted_at: datetime | None = None,
+    so_far: AttemptsSoFar | None = None,
 ) -> Attempt:
     """Grade and store an attempt against ``version`` (the one it was started on).
 
@@ -154,9 +156,11 @@ def submit_attempt(
     closed once. The attempt number is unique per learner and quiz, so concurrent submissions
     cannot exceed ``max_attempts``: the loser of a race retries with fresh counts and is
     refused when nothing is left. ``submitted_at``: when the learner sent the answers, if
-    earlier than now (queued offline; only for untimed quizzes, whose clock is not checked)."""
+    earlier than now (queued offline; only for untimed quizzes, whose clock is not checked).
+    ``so_far``: the learner's attempts, if the caller read them already (with this key)."""
     quiz = quiz or quiz_from_item(item)
-    used, passed, existing = _used_or_retried(session, user, version, item, idempotency_key)
+    used, passed, existing = _used_or_retried(session, user, version, item, idempotency_key,
+                                              so_far)
     if existing is not None:
         return existing
     clean = validate_answers(quiz, answers)
@@ -257,25 +261,21 @@ def _xapi_result(score: float, passed: bool) -> dict[str, Any]:
 
 
 def _used_or_retried(session: Session, user: User, version: CourseVersion, item: Item,
-                     key: str | None) -> tuple[int, bool, Attempt | None]:
-    """In one query, the attempts used so far, whether one passed and, when ``key`` was sent
-    before, the attempt it made (then the caller returns that one)."""
-    used, passed, existing_id = session.execute(_attempts_so_far(), {
-        "user_id": user.id, "course_id": version.course_id, "quiz_key": item.key, "key": key,
-    }).one()
-    return (used, bool(passed),
-            session.get(Attempt, existing_id) if existing_id is not None else None)
+                     key: str | None, so_far: AttemptsSoFar | None = None,
+                     ) -> tuple[int, bool, Attempt | None]:
+    """In one query (none when ``so_far`` was read), the attempts used so far, whether one
+    passed and, when ``key`` was sent before, the attempt it made (then the caller returns
+    that one)."""
+    if so_far is None:
+        so_far = AttemptsSoFar(*session.execute(_attempts_so_far(), {
+            "user_id": user.id, "course_id": version.course_id, "quiz_key": item.key,
+            "key": key}).one())
+    return (so_far.used, bool(so_far.passed),
+            session.get(Attempt, so_far.existing_id) if so_far.existing_id is not None
+            else None)
 
 
 @cache
 def _attempts_so_far() -> Select:
-    # Built once, with bound user, course, quiz and idempotency key (a None key matches no
-    # attempt: ``= NULL`` is never true).
-    user_id = bindparam("user_id")
-    same_key = (select(Attempt.id)
-                .where(Attempt.user_id == user_id, Attempt.idempotency_key == bindparam("key"))
-                .scalar_subquery())
-    return (select(func.coalesce(func.max(Attempt.number), 0),
-                   func.max(cast(Attempt.passed, Integer)), same_key)
-            .where(Attempt.user_id == user_id, Attempt.course_id == bindparam("course_id"),
-                   Attempt.quiz_key == bindparam("quiz_key")))
+    # Built once, with bound user, course, quiz and idempotency key.
+    return select(*attempts_so_far_columns(bindparam("course_id")))
