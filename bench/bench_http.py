@@ -93,16 +93,12 @@ def learner_nip(n: int) -> str:
 
 def _empty_postgresql(url: str) -> None:
     """Create the database if it does not exist yet, else drop everything in it."""
-    from sqlalchemy import create_engine, make_url, text
+    from sqlalchemy import create_engine, text
 
-    target = make_url(url.replace("postgresql://", "postgresql+psycopg://", 1))
-    server = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with server.connect() as conn:
-        if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"),
-                           {"name": target.database}):
-            conn.execute(text(f'CREATE DATABASE "{target.database}"'))
-    server.dispose()
-    engine = create_engine(target)
+    from bench_two_hosts import ensure_database
+
+    ensure_database(url)
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
     with engine.begin() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))
