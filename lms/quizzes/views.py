@@ -17,7 +17,7 @@ from lms.courses.services import (find_item, get_current_version, get_version_by
                                   ordered_items)
 from lms.extensions import db
 from lms.learning.services import (PrerequisitesMissing, complete_course_if_done, enrol,
-                                   get_learner_course)
+                                   get_learner_quiz)
 from lms.quizzes import bp
 from lms.quizzes.errors import (AlreadyPassed, AttemptLimitReached, StartInvalid, StartRequired,
                                 TimeExpired)
@@ -109,13 +109,17 @@ def _quiz_page(version, item, quiz, attempts, token: str, nonce: str, ends_at,
 @login_required
 def submit(slug: str, key: str):
     """Grade a submission against the version it was started on, once per token."""
-    current, enrollment = get_learner_course(db.session, current_user, slug) or abort(404)
     try:
         data, signed_at = _signer().loads(request.form.get("token", ""), return_timestamp=True)
     except BadSignature:
         abort(400)
-    if not isinstance(data, dict) or not isinstance(data.get("v"), int):
+    if not isinstance(data, dict) or not isinstance(data.get("v"), int) \
+            or not isinstance(data.get("n"), str):
         abort(400)
+    # The course, the enrolment and the attempts so far (with the one of this form's token,
+    # if it was sent before) in one query.
+    current, enrollment, so_far = (get_learner_quiz(db.session, current_user, slug, key,
+                                                    data["n"]) or abort(404))
     version = current if data["v"] == current.id else get_version_by_id(db.session, data["v"])
     if version is None or version.course_id != current.course_id or data.get("u") != current_user.id:
         abort(400)
@@ -153,6 +157,7 @@ def submit(slug: str, key: str):
             idempotency_key=data["n"],
             started_at=_naive_utc(signed_at), start=start,
             grace_seconds=current_app.config["QUIZ_TIME_GRACE_SECONDS"],
+            so_far=so_far,  # the started version is one of the same course
         )
         if attempt.passed:
             complete_course_if_done(db.session, current_user, current)
