@@ -61,7 +61,9 @@ def course(slug: str):
         feedback_form = FeedbackForm(obj=feedback)
     return render_template(
         "courses/course.html", version=version, enrollment=enrollment, progress=progress,
-        resume=resume, items=items, labels=get_competency_labels(
+        resume=resume, items=items,
+        done_marks=" ".join(i.key for i in items if i.key in progress.done),
+        labels=get_competency_labels(
             db.session, {c.competency_code for c in version.competencies}),
         missing=missing_prerequisites(db.session, current_user, version),
         feedback=feedback, feedback_form=feedback_form,

@@ -148,3 +148,29 @@ def test_the_form_token_of_a_kept_page_is_accepted(csrf_app, client, db, make_co
     answer = client.post(f"{path}/selesai", data={"csrf_token": tokens.pop()})
     assert answer.status_code == 302, answer.get_data(as_text=True)
     assert "Materi ini sudah selesai" in client.get(path).get_data(as_text=True)
+
+
+def test_the_course_page_keeps_its_item_list_per_set_of_done_items(
+        app, client, make_course, make_user, make_unit, login):
+    slug = make_course()
+    unit = make_unit()
+    rina, budi = make_user(unit=unit, name="Rina"), make_user(unit=unit, name="Budi")
+
+    def marks() -> list[str]:
+        page = client.get(f"/kursus/{slug}").get_data(as_text=True)
+        return re.findall(r'<span class="state ?(\w*)"', page)
+
+    login(rina)
+    client.post(f"/kursus/{slug}/daftar")
+    assert marks() == ["", "", ""]
+    client.post(f"/kursus/{slug}/materi/pengantar/selesai")
+    assert marks() == ["done", "", ""]
+    kept = len(app.jinja_env.fragment_cache)
+
+    client.post("/keluar")
+    login(budi)
+    client.post(f"/kursus/{slug}/daftar")
+    assert marks() == ["", "", ""]  # the list kept for nothing done, not Rina's
+    client.post(f"/kursus/{slug}/materi/pengantar/selesai")
+    assert marks() == ["done", "", ""]
+    assert len(app.jinja_env.fragment_cache) == kept  # the same list as Rina's
