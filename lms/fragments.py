@@ -11,8 +11,9 @@ Flask-Caching's tag spent about 90 Python calls per fragment (key hashing, pickl
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
-from jinja2 import nodes
+from jinja2 import Environment, nodes
 from jinja2.ext import Extension
 from markupsafe import Markup
 
@@ -20,6 +21,20 @@ from markupsafe import Markup
 def fragment_key(*parts: object) -> str:
     """The key of a cached template fragment: every value the fragment's HTML depends on."""
     return "\x1f".join(map(str, parts))
+
+
+def kept(environment: Environment, key: str, render: Callable[[], str]) -> str:
+    """The HTML kept under ``key`` in the environment's bounded store, rendered by ``render``
+    on first use (the ``cache`` tag's fragments and ``lms.pages``' kept pages share it)."""
+    store: dict[str, str] = environment.fragment_cache
+    html = store.get(key)
+    if html is None:
+        html = render()
+        with environment.fragment_cache_lock:
+            if len(store) >= environment.fragment_cache_entries:
+                del store[next(iter(store))]  # the oldest
+            store[key] = html
+    return html
 
 
 class FragmentCache(Extension):
@@ -39,12 +54,4 @@ class FragmentCache(Extension):
         return nodes.CallBlock(self.call_method("_cached", [key]), [], [], body).set_lineno(lineno)
 
     def _cached(self, key: str, caller) -> Markup:
-        store: dict[str, Markup] = self.environment.fragment_cache
-        html = store.get(key)
-        if html is None:
-            html = caller()
-            with self.environment.fragment_cache_lock:
-                if len(store) >= self.environment.fragment_cache_entries:
-                    del store[next(iter(store))]  # the oldest
-                store[key] = html
-        return html
+        return kept(self.environment, key, caller)

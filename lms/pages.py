@@ -25,7 +25,7 @@ from itsdangerous import URLSafeTimedSerializer
 from jinja2 import Template
 from markupsafe import Markup, escape
 
-from lms.fragments import fragment_key
+from lms.fragments import fragment_key, kept
 from lms.templating import layout_key, locale_code, nav_counts, progress_bar, translations
 
 MARK = "\x00"
@@ -130,18 +130,13 @@ def render_shell(template_name: str, key: tuple, **context) -> str:
     app = current_app._get_current_object()
     if not app.config["PAGE_SHELLS"] or "_flashes" in session:
         return render_template(template_name, **context)
-    env = app.jinja_env
-    shell_key = fragment_key("shell", template_name, *key, layout_key())
-    html = env.fragment_cache.get(shell_key)
-    if html is None:
+    def render() -> str:
         full = dict(context)
         app.update_template_context(full)
-        html = env.get_template(template_name).render_with_holes(full)
-        with env.fragment_cache_lock:
-            if len(env.fragment_cache) >= env.fragment_cache_entries:
-                del env.fragment_cache[next(iter(env.fragment_cache))]  # the oldest
-            env.fragment_cache[shell_key] = html
-    return fill(html, context)
+        return app.jinja_env.get_template(template_name).render_with_holes(full)
+
+    shell_key = fragment_key("shell", template_name, *key, layout_key())
+    return fill(kept(app.jinja_env, shell_key, render), context)
 
 
 def register_pages(app) -> None:

@@ -114,8 +114,8 @@ def get_learner_quiz(
     found = _read_learner_course(session, user, slug, False, (quiz_key, idempotency_key))
     if found is None:
         return None
-    version, enrollment, used, passed, existing_id = found
-    return version, enrollment, AttemptsSoFar(used, bool(passed), existing_id)
+    version, enrollment, *so_far = found
+    return version, enrollment, AttemptsSoFar.from_row(*so_far)
 
 
 def get_learner_progress(

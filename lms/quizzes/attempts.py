@@ -19,6 +19,11 @@ class AttemptsSoFar:
     passed: bool
     existing_id: int | None
 
+    @classmethod
+    def from_row(cls, used: int, passed: int | None, existing_id: int | None) -> AttemptsSoFar:
+        """From the values of ``attempts_so_far_columns`` (``passed`` is a 0/1 maximum)."""
+        return cls(used, bool(passed), existing_id)
+
 
 def attempts_so_far_columns(course_id: Any) -> tuple:
     """The three values of ``AttemptsSoFar`` as scalar subqueries, for a query that reads

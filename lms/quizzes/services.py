@@ -267,10 +267,10 @@ def _used_or_retried(session: Session, user: User, version: CourseVersion, item:
     passed and, when ``key`` was sent before, the attempt it made (then the caller returns
     that one)."""
     if so_far is None:
-        so_far = AttemptsSoFar(*session.execute(_attempts_so_far(), {
+        so_far = AttemptsSoFar.from_row(*session.execute(_attempts_so_far(), {
             "user_id": user.id, "course_id": version.course_id, "quiz_key": item.key,
             "key": key}).one())
-    return (so_far.used, bool(so_far.passed),
+    return (so_far.used, so_far.passed,
             session.get(Attempt, so_far.existing_id) if so_far.existing_id is not None
             else None)
 
