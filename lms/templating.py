@@ -16,7 +16,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from lms.auth.models import User
 from lms.auth.nip import display_nip
-from lms.auth.policy import can, session_user, user_statement
+from lms.auth.policy import (ReadWithUser, can, reader_of_view, session_user,
+                             user_statement)
 from lms.auth.roles import ROLE_GIVES, ROLE_LABELS, ordered
 from lms.competency.forms import ledger_kind
 from lms.extensions import db, login_manager
@@ -28,18 +29,24 @@ from lms.timeutil import local_date, utcnow
 
 
 @cache
-def _user_with_unread() -> Select:
-    return user_statement(unread_count_clause(User.id))
+def _user_with_unread(reader: ReadWithUser | None = None) -> Select:
+    statement = user_statement(unread_count_clause(User.id))
+    return reader.extend(statement) if reader else statement
 
 
 def load_user_for_pages(identity: str) -> User | None:
     """Flask-Login's user loader for the site: the session's user and the unread count the
-    navigation shows, in one query (a learner's page needs no other for the navigation)."""
-    row = session_user(identity, _user_with_unread())
+    navigation shows, in one query (a learner's page needs no other for the navigation),
+    with what the view reads along (``reads_with_user``)."""
+    reader = reader_of_view()
+    row = session_user(identity, _user_with_unread(reader),
+                       reader.params(request.view_args or {}) if reader else None)
     if row is None:
         return None
     if has_request_context():
         request._nav_unread = int(row[1] or 0)  # type: ignore[attr-defined]
+        if reader:
+            request._read_with_user = tuple(row[2:])  # type: ignore[attr-defined]
     return row[0]
 
 

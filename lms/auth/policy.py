@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache, wraps
 from typing import Any
 
-from flask import abort
+from flask import abort, current_app, has_request_context, request
 from flask_login import current_user, login_required
 from sqlalchemy import Row, Select, bindparam, select
 from sqlalchemy.orm import joinedload, undefer
@@ -28,17 +29,55 @@ def user_statement(*extra: Any) -> Select:
 _user_only = cache(user_statement)
 
 
-def session_user(identity: str, statement: Select | None = None) -> Row | None:
-    """The session's user (with the statement's extra columns), only if its session version
-    is still current; None otherwise."""
+def session_user(identity: str, statement: Select | None = None,
+                 params: dict[str, Any] | None = None) -> Row | None:
+    """The session's user (with the statement's extra columns, ``params`` bound), only if its
+    session version is still current; None otherwise."""
     user_id, _, version = identity.partition(":")
     if not user_id.isdigit() or int(user_id) > MAX_ID:
         return None
     row = db.session.execute(statement if statement is not None else _user_only(),
-                             {"user_id": int(user_id)}).one_or_none()
+                             {**(params or {}), "user_id": int(user_id)}).one_or_none()
     if row is None or not row[0].active or str(row[0].session_version) != version:
         return None
     return row
+
+
+@dataclass(frozen=True)
+class ReadWithUser:
+    """What a page reads in the same query as its signed-in user: one query fewer on every
+    view (and on PostgreSQL one round trip). ``extend`` adds the page's columns to the user's
+    query, with outer joins that keep it one row (the columns are None when the page's rows
+    are missing); ``params`` binds them from the view's URL arguments. Give it to a view
+    with ``reads_with_user``; the view takes the row's columns with ``read_with_user``."""
+
+    extend: Callable[[Select], Select]
+    params: Callable[[dict[str, Any]], dict[str, Any]]
+
+
+def reads_with_user(reader: ReadWithUser) -> Callable:
+    """View decorator (right under the route's): the site's user loader reads ``reader``'s
+    columns along with the user."""
+
+    def decorator(view: Callable) -> Callable:
+        view.read_with_user = reader  # type: ignore[attr-defined]
+        return view
+
+    return decorator
+
+
+def reader_of_view() -> ReadWithUser | None:
+    """The ``ReadWithUser`` of the request's view, if it has one."""
+    if not has_request_context() or request.endpoint is None:
+        return None
+    view = current_app.view_functions.get(request.endpoint)
+    return getattr(view, "read_with_user", None)
+
+
+def read_with_user() -> tuple | None:
+    """The columns the user loader read for the request's view (``reads_with_user``); None
+    when they were not read with the user (the view then runs its own query)."""
+    return getattr(request, "_read_with_user", None)
 
 
 @login_manager.user_loader

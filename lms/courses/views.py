@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from lms.application_tasks.services import statuses_by_course
+from lms.auth.policy import read_with_user, reads_with_user
 from lms.competency.framework import get_competency_labels
 from lms.courses import bp
 from lms.courses.search import CourseResult, search_catalogue
@@ -16,6 +17,7 @@ from lms.evaluation.feedback import get_feedback
 from lms.evaluation.forms import FeedbackForm
 from lms.extensions import db, without_transaction
 from lms.learning.services import (
+    PROGRESS_WITH_USER,
     PrerequisitesMissing,
     enrol,
     get_learner_progress,
@@ -47,12 +49,13 @@ def catalog():
 
 
 @bp.get("/kursus/<slug>")
+@reads_with_user(PROGRESS_WITH_USER)
 @without_transaction
 @login_required
 def course(slug: str):
     """A course: description, modules and items, requirements, continue link."""
-    version, enrollment, progress = (get_learner_progress(db.session, current_user, slug)
-                                     or abort(404))
+    version, enrollment, progress = (get_learner_progress(db.session, current_user, slug,
+                                                          read_with_user()) or abort(404))
     items = ordered_items(version)
     resume = _resume_item(items, progress.done, enrollment.last_item_key if enrollment else None)
     feedback = feedback_form = None

@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import CompoundSelect, Select, bindparam, func, select, update
+from sqlalchemy import CompoundSelect, Row, Select, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from lms.auth.models import User
+from lms.auth.policy import ReadWithUser
 from lms.certificates.services import create_certificate
 from lms.competency.models import CompetencyEvidence, JpLedgerEntry
 from lms.courses.cache import version_cache
@@ -60,11 +61,9 @@ def get_enrollment(session: Session, user: User, course_id: int) -> Enrollment |
     )
 
 
-@cache
-def _learner_course(with_done: bool = False, with_attempts: bool = False) -> Select:
-    # Built once per shape (building a statement costs about as much as running it): bound
-    # slug and user. With ``with_done`` the learner's done keys come along, space-separated
-    # (keys are [a-z0-9_-]): a learner page then needs no other query for the course. With
+def _learner_course_columns(with_done: bool, with_attempts: bool) -> list:
+    # With ``with_done`` the learner's done keys come along, space-separated (keys are
+    # [a-z0-9_-]): a learner page then needs no other query for the course. With
     # ``with_attempts`` the learner's attempts at a quiz so far (bound quiz key and
     # idempotency key): a quiz submission reads all it needs in this query.
     user_id = bindparam("user_id")
@@ -79,23 +78,48 @@ def _learner_course(with_done: bool = False, with_attempts: bool = False) -> Sel
             select(func.aggregate_strings(Attempt.quiz_key, " "))
             .where(Attempt.user_id == user_id, Attempt.course_id == Course.id,
                    Attempt.passed.is_(True)).scalar_subquery()]
-    return (select(*columns)
+    return columns
+
+
+@cache
+def _learner_course(with_done: bool = False, with_attempts: bool = False) -> Select:
+    # Built once per shape (building a statement costs about as much as running it): bound
+    # slug and user.
+    return (select(*_learner_course_columns(with_done, with_attempts))
             .select_from(Course).join(CourseVersion, current_version_join())
             .outerjoin(Enrollment, (Enrollment.course_id == Course.id)
-                       & (Enrollment.user_id == user_id))
+                       & (Enrollment.user_id == bindparam("user_id")))
             .where(Course.slug == bindparam("slug")))
 
 
+def learner_progress_with_user(user_statement: Select) -> Select:
+    """The query of ``get_learner_progress`` added to the query of the signed-in user (see
+    ``lms.auth.policy.ReadWithUser``): the same columns, all None when no such course is
+    published, from outer joins that keep the user's row one row (bound ``slug``)."""
+    return (user_statement.add_columns(*_learner_course_columns(True, False))
+            .outerjoin_from(User, Course, Course.slug == bindparam("slug"))
+            .outerjoin(CourseVersion, current_version_join())
+            .outerjoin(Enrollment, (Enrollment.course_id == Course.id)
+                       & (Enrollment.user_id == User.id)))
+
+
+# A learner page's course, enrolment and progress (``get_learner_progress``), read with the
+# signed-in user; the page's URL names the course.
+PROGRESS_WITH_USER = ReadWithUser(learner_progress_with_user, lambda args: {"slug": args["slug"]})
+
+
 def _read_learner_course(session: Session, user: User, slug: str, with_done: bool,
-                         quiz: tuple[str, str | None] | None = None):
-    params = {"user_id": user.id, "slug": slug}
-    if quiz is not None:
-        params["quiz_key"], params["key"] = quiz
-    row = session.execute(_learner_course(with_done, quiz is not None), params).one_or_none()
-    if row is None:
+                         quiz: tuple[str, str | None] | None = None, read: Row | None = None):
+    if read is None:
+        params = {"user_id": user.id, "slug": slug}
+        if quiz is not None:
+            params["quiz_key"], params["key"] = quiz
+        read = session.execute(_learner_course(with_done, quiz is not None),
+                               params).one_or_none()
+    if read is None or read[0] is None:
         return None
-    version = version_cache().get(session, row[0], row[1])
-    return (version, *row[2:]) if version else None
+    version = version_cache().get(session, read[0], read[1])
+    return (version, *read[2:]) if version else None
 
 
 def get_learner_course(
@@ -119,10 +143,12 @@ def get_learner_quiz(
 
 
 def get_learner_progress(
-    session: Session, user: User, slug: str
+    session: Session, user: User, slug: str, read: Row | None = None
 ) -> tuple[CourseVersion, Enrollment | None, Progress] | None:
-    """Like ``get_learner_course``, with the learner's progress read in the same query."""
-    found = _read_learner_course(session, user, slug, with_done=True)
+    """Like ``get_learner_course``, with the learner's progress read in the same query;
+    ``read``: that query's row, when the page read it with its user
+    (``learner_progress_with_user``)."""
+    found = _read_learner_course(session, user, slug, with_done=True, read=read)
     if found is None:
         return None
     version, enrollment, lessons, quizzes = found

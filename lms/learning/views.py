@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from lms.application_tasks.services import statuses_by_course
+from lms.auth.policy import read_with_user, reads_with_user
 from lms.courses.models import Course
 from lms.courses.services import (course_titles, get_current_version, list_published,
                                   ordered_items)
@@ -22,6 +23,7 @@ OFFLINE_SAVE = "X-Kelas-Offline"
 from lms.planning.services import list_assigned
 from lms.timeutil import local_date, utcnow
 from lms.learning.services import (
+    PROGRESS_WITH_USER,
     PrerequisitesMissing,
     complete_lesson,
     get_learner_progress,
@@ -60,12 +62,13 @@ def dashboard():
 
 
 @bp.get("/kursus/<slug>/materi/<key>")
+@reads_with_user(PROGRESS_WITH_USER)
 @without_transaction
 @login_required
 def item(slug: str, key: str):
     """A lesson page with previous/next and "mark as done"; quizzes have their own page."""
-    version, enrollment, progress = (get_learner_progress(db.session, current_user, slug)
-                                     or abort(404))
+    version, enrollment, progress = (get_learner_progress(db.session, current_user, slug,
+                                                          read_with_user()) or abort(404))
     items = ordered_items(version)
     index = next((n for n, i in enumerate(items) if i.key == key), None)
     if index is None:
