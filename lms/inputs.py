@@ -84,9 +84,11 @@ def query_int(name: str, default: int, *, low: int, high: int) -> int:
 def refuse_nul_bytes() -> None:
     """Before each request: a NUL byte in the path, query string or form is a 400 (no text
     needs one, and PostgreSQL refuses it in any text parameter with an error)."""
-    parts = [request.path, *request.args.keys(), *request.args.values()]
+    parts = [request.path]
+    if request.query_string:  # (parsed only when there is one)
+        parts += [part for pair in request.args.items(multi=True) for part in pair]
     if request.method in ("POST", "PUT", "PATCH", "DELETE") and not request.is_json:
-        parts += [*request.form.keys(), *request.form.values()]
+        parts += [part for pair in request.form.items(multi=True) for part in pair]
     if any("\x00" in part for part in parts):
         raise BadRequest("the request contains a NUL character")
 

@@ -156,4 +156,6 @@ def test_out_of_range_numbers_in_query_strings_are_400(client, make_user, login,
 def test_nul_bytes_are_refused_with_a_400(client, make_user, login):
     login(make_user())
     assert client.get("/kursus?q=a%00b").status_code == 400
+    assert client.get("/kursus?q=a&q=a%00b").status_code == 400  # a second value too
     assert client.post("/masuk", data={"nip": "1\x002", "password": "x"}).status_code == 400
+    assert client.post("/masuk", data={"nip": ["1", "1\x002"], "password": "x"}).status_code == 400

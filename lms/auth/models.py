@@ -6,12 +6,13 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ColumnElement, ForeignKey, Index, String, func, select
+from sqlalchemy import CheckConstraint, ColumnElement, ForeignKey, Index, String, select
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from lms.auth.nip import display_nip
 from lms.extensions import db
 from lms.org.models import Position, Unit
+from lms.sql import space_joined
 from lms.timeutil import utcnow
 
 # From the least to the most powerful; an account holds a non-empty set of them. A signer
@@ -72,7 +73,7 @@ class User(UserMixin, db.Model):
     # The same roles as one space-separated string, in the user's own row of the result: the
     # session's user is read with it (one row, no collection to load); deferred elsewhere.
     held_roles: Mapped[str | None] = column_property(
-        select(func.aggregate_strings(UserRole.role, " ")).where(UserRole.user_id == id)
+        select(space_joined(UserRole.role)).where(UserRole.user_id == id)
         .correlate_except(UserRole).scalar_subquery(), deferred=True)
 
     @property

@@ -19,7 +19,7 @@ from flask import current_app
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session, selectinload
 
-from lms.courses.models import CourseVersion, Module
+from lms.courses.models import CourseVersion, Item, Module
 
 if TYPE_CHECKING:
     from lms.content import Quiz
@@ -27,11 +27,28 @@ if TYPE_CHECKING:
 EXTENSION = "lms.version_cache"
 
 
+@dataclass(frozen=True)
+class Outline:
+    """What learner pages look up in a version on every view, worked out once per cached
+    version: its items in course order, where each key stands, the keys completion requires."""
+
+    items: tuple[Item, ...]
+    position: dict[str, int]
+    required: tuple[str, ...]
+
+    @classmethod
+    def of(cls, version: CourseVersion) -> Outline:
+        items = tuple(item for module in version.modules for item in module.items)
+        return cls(items, {item.key: n for n, item in enumerate(items)},
+                   tuple(item.key for item in items if item.required))
+
+
 @dataclass
 class _Entry:
     version: CourseVersion
     size: int
     quizzes: dict[str, Quiz] = field(default_factory=dict)
+    outline: Outline | None = None
 
 
 class VersionCache:
@@ -76,6 +93,17 @@ class VersionCache:
             with self._lock:
                 entry.quizzes[key] = quiz
         return quiz
+
+    def outline(self, version: CourseVersion) -> Outline:
+        """The outline of a version, kept with it when it is cached (worked out afresh for
+        any other)."""
+        with self._lock:
+            entry = self._entries.get((version.id, version.package_hash))
+        if entry is None or entry.version is not version:
+            return Outline.of(version)
+        if entry.outline is None:
+            entry.outline = Outline.of(version)  # the same value if two requests race here
+        return entry.outline
 
     def clear(self) -> None:
         """Forget every version (for tests and after a restore)."""

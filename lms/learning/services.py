@@ -20,6 +20,7 @@ from lms.courses.models import Course, CourseVersion, Item
 from lms.courses.services import current_version_join, get_version, ordered_items
 from lms.learning.models import Enrollment, LessonCompletion
 from lms.quizzes.models import Attempt
+from lms.sql import space_joined
 from lms.quizzes.attempts import AttemptsSoFar, attempts_so_far_columns
 from lms.timeutil import local_date, utcnow
 from lms.xapi.services import record
@@ -72,10 +73,10 @@ def _learner_course_columns(with_done: bool, with_attempts: bool) -> list:
         columns += attempts_so_far_columns(Course.id)
     if with_done:
         columns += [
-            select(func.aggregate_strings(LessonCompletion.lesson_key, " "))
+            select(space_joined(LessonCompletion.lesson_key))
             .where(LessonCompletion.user_id == user_id, LessonCompletion.course_id == Course.id)
             .scalar_subquery(),
-            select(func.aggregate_strings(Attempt.quiz_key, " "))
+            select(space_joined(Attempt.quiz_key))
             .where(Attempt.user_id == user_id, Attempt.course_id == Course.id,
                    Attempt.passed.is_(True)).scalar_subquery()]
     return columns
@@ -153,7 +154,7 @@ def get_learner_progress(
         return None
     version, enrollment, lessons, quizzes = found
     done = frozenset(f"{lessons or ''} {quizzes or ''}".split())
-    return version, enrollment, Progress(done, _required_keys(version),
+    return version, enrollment, Progress(done, version_cache().outline(version).required,
                                          enrollment.completed_at if enrollment else None)
 
 

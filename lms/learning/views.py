@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from lms.application_tasks.services import statuses_by_course
 from lms.auth.policy import read_with_user, reads_with_user
+from lms.courses.cache import version_cache
 from lms.courses.models import Course
 from lms.courses.services import (course_titles, get_current_version, list_published,
                                   ordered_items)
@@ -69,10 +70,11 @@ def item(slug: str, key: str):
     """A lesson page with previous/next and "mark as done"; quizzes have their own page."""
     version, enrollment, progress = (get_learner_progress(db.session, current_user, slug,
                                                           read_with_user()) or abort(404))
-    items = ordered_items(version)
-    index = next((n for n, i in enumerate(items) if i.key == key), None)
+    outline = version_cache().outline(version)
+    index = outline.position.get(key)
     if index is None:
         abort(404)
+    items = outline.items
     current = items[index]
     if current.kind == "quiz":
         return redirect(url_for("quizzes.take", slug=slug, key=key))
