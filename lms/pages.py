@@ -39,7 +39,10 @@ def _user_line(context: dict) -> Markup:
     user = current_user._get_current_object()
     if not user.is_authenticated:
         return Markup("")
-    return escape(f"{user.name} · {user.nip_display} · {user.unit.name} · ")
+    # The unit's name as the user loader read it, unless another user signed in since.
+    read = getattr(request, "_unit_name", None)
+    unit = read[1] if read and read[0] == user.id else user.unit.name
+    return escape(f"{user.name} · {user.nip_display} · {unit} · ")
 
 
 @lru_cache(maxsize=1024)

@@ -44,9 +44,10 @@ def load_user_for_pages(identity: str) -> User | None:
     if row is None:
         return None
     if has_request_context():
-        request._nav_unread = int(row[1] or 0)  # type: ignore[attr-defined]
+        request._unit_name = (row[0].id, row[1])  # type: ignore[attr-defined]
+        request._nav_unread = int(row[2] or 0)  # type: ignore[attr-defined]
         if reader:
-            request._read_with_user = tuple(row[2:])  # type: ignore[attr-defined]
+            request._read_with_user = tuple(row[3:])  # type: ignore[attr-defined]
     return row[0]
 
 

@@ -10,20 +10,22 @@ from typing import Any
 from flask import abort, current_app, has_request_context, request
 from flask_login import current_user, login_required
 from sqlalchemy import Row, Select, bindparam, select
-from sqlalchemy.orm import joinedload, undefer
+from sqlalchemy.orm import undefer
 
 from lms.auth.models import User
+from lms.org.models import Unit
 from lms.extensions import db, login_manager
 from lms.inputs import MAX_ID
 
 
 def user_statement(*extra: Any) -> Select:
-    """The query of the session's user (bound ``user_id``) with its unit (every page's header
-    names it) and roles (the navigation checks them), with ``extra`` scalar columns (the
-    navigation's counts). Build it once and pass it to ``session_user``: building a statement
-    costs about as much as running it."""
-    return (select(User, *extra).where(User.id == bindparam("user_id"))
-            .options(joinedload(User.unit), undefer(User.held_roles)))
+    """The query of the session's user (bound ``user_id``) with its roles (the navigation
+    checks them) and its unit's name (every page's footer shows it; a column, not the unit
+    loaded as an object), then ``extra`` scalar columns (the navigation's counts). Build it
+    once and pass it to ``session_user``: building a statement costs about as much as running
+    it."""
+    return (select(User, Unit.name, *extra).outerjoin(Unit, Unit.id == User.unit_id)
+            .where(User.id == bindparam("user_id")).options(undefer(User.held_roles)))
 
 
 _user_only = cache(user_statement)

@@ -9,6 +9,7 @@ import re
 
 from lms.auth.models import User
 from lms.notifications.services import notify
+from lms.org.models import Unit
 from tests.conftest import PASSWORD
 
 TOKEN = re.compile(r'name="csrf_token" value="[^"]+"')
@@ -77,6 +78,7 @@ def test_the_kept_page_is_the_page_rendered_afresh_whoever_views_it(
     client.post(f"/kursus/{slug}/daftar")
     kept, fresh = _kept_and_fresh(app, client, path)
     assert kept == fresh and "Rina &lt;Staf&gt; &amp; Co · " in kept and "Tandai selesai" in kept
+    assert f" · {unit.name} · " in kept  # the unit's name, read with the user
     assert '<progress max="100" value="0"' in kept
     # An address with a query string: the language link leads back to it, escaped.
     kept, fresh = _kept_and_fresh(app, client, path + "?dari=<katalog>")
@@ -89,8 +91,10 @@ def test_the_kept_page_is_the_page_rendered_afresh_whoever_views_it(
     assert '<progress max="100" value="33"' in kept
     # A new name is shown at once: the footer is a hole.
     db.session.get(User, rina.id).name = "Rina Wulandari"
+    db.session.get(Unit, unit.id).name = "Bidang <Baru>"
     db.session.commit()
-    assert "Rina Wulandari · " in client.get(path).get_data(as_text=True)
+    page = client.get(path).get_data(as_text=True)
+    assert "Rina Wulandari · " in page and " · Bidang &lt;Baru&gt; · " in page
 
     client.get("/bahasa/en")
     kept, fresh = _kept_and_fresh(app, client, path)
