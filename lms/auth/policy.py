@@ -13,9 +13,9 @@ from sqlalchemy import Row, Select, bindparam, select
 from sqlalchemy.orm import undefer
 
 from lms.auth.models import User
-from lms.org.models import Unit
 from lms.extensions import db, login_manager
 from lms.inputs import MAX_ID
+from lms.org.models import Unit
 
 
 def user_statement(*extra: Any) -> Select:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import CompoundSelect, Row, Select, bindparam, func, select, update
+from sqlalchemy import CompoundSelect, Select, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -20,8 +20,8 @@ from lms.courses.models import Course, CourseVersion, Item
 from lms.courses.services import current_version_join, get_version, ordered_items
 from lms.learning.models import Enrollment, LessonCompletion
 from lms.quizzes.models import Attempt
-from lms.sql import space_joined
 from lms.quizzes.attempts import AttemptsSoFar, attempts_so_far_columns
+from lms.sql import space_joined
 from lms.timeutil import local_date, utcnow
 from lms.xapi.services import record
 
@@ -110,7 +110,7 @@ PROGRESS_WITH_USER = ReadWithUser(learner_progress_with_user, lambda args: {"slu
 
 
 def _read_learner_course(session: Session, user: User, slug: str, with_done: bool,
-                         quiz: tuple[str, str | None] | None = None, read: Row | None = None):
+                         quiz: tuple[str, str | None] | None = None, read: tuple | None = None):
     if read is None:
         params = {"user_id": user.id, "slug": slug}
         if quiz is not None:
@@ -144,7 +144,7 @@ def get_learner_quiz(
 
 
 def get_learner_progress(
-    session: Session, user: User, slug: str, read: Row | None = None
+    session: Session, user: User, slug: str, read: tuple | None = None
 ) -> tuple[CourseVersion, Enrollment | None, Progress] | None:
     """Like ``get_learner_course``, with the learner's progress read in the same query;
     ``read``: that query's row, when the page read it with its user
