@@ -93,20 +93,28 @@ def _learner_course(with_done: bool = False, with_attempts: bool = False) -> Sel
             .where(Course.slug == bindparam("slug")))
 
 
-def learner_progress_with_user(user_statement: Select) -> Select:
-    """The query of ``get_learner_progress`` added to the query of the signed-in user (see
-    ``lms.auth.policy.ReadWithUser``): the same columns, all None when no such course is
-    published, from outer joins that keep the user's row one row (bound ``slug``)."""
-    return (user_statement.add_columns(*_learner_course_columns(True, False))
+def _learner_course_with_user(user_statement: Select, with_done: bool) -> Select:
+    """The query of ``get_learner_course`` (``get_learner_progress`` with ``with_done``)
+    added to the query of the signed-in user (see ``lms.auth.policy.ReadWithUser``): the same
+    columns, all None when no such course is published, from outer joins that keep the
+    user's row one row (bound ``slug``)."""
+    return (user_statement.add_columns(*_learner_course_columns(with_done, False))
             .outerjoin_from(User, Course, Course.slug == bindparam("slug"))
             .outerjoin(CourseVersion, current_version_join())
             .outerjoin(Enrollment, (Enrollment.course_id == Course.id)
                        & (Enrollment.user_id == User.id)))
 
 
-# A learner page's course, enrolment and progress (``get_learner_progress``), read with the
-# signed-in user; the page's URL names the course.
-PROGRESS_WITH_USER = ReadWithUser(learner_progress_with_user, lambda args: {"slug": args["slug"]})
+def _slug(args: dict) -> dict:
+    return {"slug": args["slug"]}
+
+
+# A learner page's course and enrolment (``get_learner_course``), with the progress
+# (``get_learner_progress``), read with the signed-in user; the page's URL names the course.
+COURSE_WITH_USER = ReadWithUser(lambda statement: _learner_course_with_user(statement, False),
+                                _slug)
+PROGRESS_WITH_USER = ReadWithUser(lambda statement: _learner_course_with_user(statement, True),
+                                  _slug)
 
 
 def _read_learner_course(session: Session, user: User, slug: str, with_done: bool,
@@ -124,11 +132,12 @@ def _read_learner_course(session: Session, user: User, slug: str, with_done: boo
 
 
 def get_learner_course(
-    session: Session, user: User, slug: str
+    session: Session, user: User, slug: str, read: tuple | None = None
 ) -> tuple[CourseVersion, Enrollment | None] | None:
     """The course's current version (complete, from the version cache) and the learner's
-    enrolment in it, in one query; None when no such course is published."""
-    return _read_learner_course(session, user, slug, with_done=False)
+    enrolment in it, in one query; None when no such course is published. ``read``: that
+    query's row, when the page read it with its user (``COURSE_WITH_USER``)."""
+    return _read_learner_course(session, user, slug, with_done=False, read=read)
 
 
 def get_learner_quiz(
@@ -148,7 +157,7 @@ def get_learner_progress(
 ) -> tuple[CourseVersion, Enrollment | None, Progress] | None:
     """Like ``get_learner_course``, with the learner's progress read in the same query;
     ``read``: that query's row, when the page read it with its user
-    (``learner_progress_with_user``)."""
+    (``PROGRESS_WITH_USER``)."""
     found = _read_learner_course(session, user, slug, with_done=True, read=read)
     if found is None:
         return None

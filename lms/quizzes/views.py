@@ -11,12 +11,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from lms.auth.policy import read_with_user, reads_with_user
 from lms.certificates.services import find_for_course
 from lms.courses.cache import version_cache
 from lms.courses.services import (find_item, get_current_version, get_version_by_id,
                                   ordered_items)
 from lms.extensions import db
-from lms.learning.services import (PrerequisitesMissing, complete_course_if_done, enrol,
+from lms.learning.services import (COURSE_WITH_USER, PrerequisitesMissing,
+                                   complete_course_if_done, enrol, get_learner_course,
                                    get_learner_quiz)
 from lms.quizzes import bp
 from lms.quizzes.errors import (AlreadyPassed, AttemptLimitReached, StartInvalid, StartRequired,
@@ -53,11 +55,13 @@ def _next_item(version, key: str):
 
 
 @bp.get("/kursus/<slug>/kuis/<key>")
+@reads_with_user(COURSE_WITH_USER)
 @login_required
 def take(slug: str, key: str):
     """The quiz form (never the answers); the token pins the version and start time. A timed
     quiz starts (or reopens) the learner's attempt on the server, so a reload keeps the clock."""
-    version = get_current_version(db.session, slug) or abort(404)
+    version, _enrollment = (get_learner_course(db.session, current_user, slug, read_with_user())
+                            or abort(404))
     item = find_item(version, key)
     if item is None or item.kind != "quiz":
         abort(404)
