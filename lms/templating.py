@@ -29,7 +29,7 @@ from lms.timeutil import local_date, utcnow
 
 
 @cache
-def _user_with_unread(reader: ReadWithUser | None = None) -> Select:
+def _site_user_statement(reader: ReadWithUser | None = None) -> Select:
     statement = user_statement(unread_count_clause(User.id))
     return reader.extend(statement) if reader else statement
 
@@ -39,7 +39,7 @@ def load_user_for_pages(identity: str) -> User | None:
     navigation shows, in one query (a learner's page needs no other for the navigation),
     with what the view reads along (``reads_with_user``)."""
     reader = reader_of_view()
-    row = session_user(identity, _user_with_unread(reader),
+    row = session_user(identity, _site_user_statement(reader),
                        reader.params(request.view_args or {}) if reader else None)
     if row is None:
         return None

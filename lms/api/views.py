@@ -25,13 +25,13 @@ from lms.courses.services import find_item, get_current_version, list_published
 from lms.errors import api_error
 from lms.extensions import db
 from lms.learning.models import Enrollment
+from lms.learning.reads import get_learner_quiz
 from lms.learning.services import (
     PrerequisitesMissing,
     complete_course_if_done,
     complete_lesson,
     enrol,
     get_done_keys,
-    get_learner_quiz,
     list_enrollments,
     progress_by_course,
 )

@@ -34,7 +34,7 @@ from lms.competency.serving import stored_file_response
 from lms.competency.uploads import CertificateStore
 from lms.courses.services import course_title
 from lms.extensions import db
-from lms.learning.services import get_learner_course
+from lms.learning.reads import get_learner_course
 
 _STATE_MESSAGES = {
     "not_completed": lambda: _("Selesaikan kursus ini dulu; tugas penerapan dikerjakan "

@@ -16,11 +16,10 @@ from lms.courses.services import get_asset, get_current_version, list_published,
 from lms.evaluation.feedback import get_feedback
 from lms.evaluation.forms import FeedbackForm
 from lms.extensions import db, without_transaction
+from lms.learning.reads import PROGRESS_WITH_USER, get_learner_progress
 from lms.learning.services import (
-    PROGRESS_WITH_USER,
     PrerequisitesMissing,
     enrol,
-    get_learner_progress,
     missing_prerequisites,
     progress_by_course,
 )

@@ -23,11 +23,10 @@ from lms.pages import render_shell
 OFFLINE_SAVE = "X-Kelas-Offline"
 from lms.planning.services import list_assigned
 from lms.timeutil import local_date, utcnow
+from lms.learning.reads import PROGRESS_WITH_USER, get_learner_progress
 from lms.learning.services import (
-    PROGRESS_WITH_USER,
     PrerequisitesMissing,
     complete_lesson,
-    get_learner_progress,
     list_enrollments,
     progress_by_course,
     record_visit,

@@ -19,7 +19,7 @@ from lms.courses.models import CourseAsset
 from lms.courses.services import ordered_items
 from lms.errors import api_error
 from lms.extensions import db
-from lms.learning.services import get_learner_course
+from lms.learning.reads import get_learner_course
 from lms.offline import bp
 from lms.offline.messages import received_json
 from lms.offline.services import (BadBatch, current_versions, parse_batch, receive,

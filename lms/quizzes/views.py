@@ -17,9 +17,8 @@ from lms.courses.cache import version_cache
 from lms.courses.services import (find_item, get_current_version, get_version_by_id,
                                   ordered_items)
 from lms.extensions import db
-from lms.learning.services import (COURSE_WITH_USER, PrerequisitesMissing,
-                                   complete_course_if_done, enrol, get_learner_course,
-                                   get_learner_quiz)
+from lms.learning.reads import COURSE_WITH_USER, get_learner_course, get_learner_quiz
+from lms.learning.services import PrerequisitesMissing, complete_course_if_done, enrol
 from lms.quizzes import bp
 from lms.quizzes.errors import (AlreadyPassed, AttemptLimitReached, StartInvalid, StartRequired,
                                 TimeExpired)
