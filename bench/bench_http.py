@@ -326,7 +326,9 @@ def main() -> None:
         return
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
-    workers = args.workers or min(2 * (os.cpu_count() or 1) + 1, 9)
+    from lms.server import default_workers
+
+    workers = args.workers or default_workers()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         env, tokens = build_instance(folder, args.database_url, args.learners)

@@ -261,7 +261,7 @@ def restore(path: Path, force: bool) -> None:
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=5000, type=int)
 @click.option("--workers", default=lambda: int(os.environ.get("LMS_WORKERS", 0)) or
-              min(2 * (os.cpu_count() or 1) + 1, 9), type=int)
+              _default_workers(), type=int)
 @click.option("--read-only", is_flag=True,
               help="Start even when the database cannot be written (writes answer 503).")
 def serve(host: str, port: int, workers: int, read_only: bool) -> None:
@@ -275,6 +275,12 @@ def serve(host: str, port: int, workers: int, read_only: bool) -> None:
     if problem:
         click.echo(f"lms serve: {problem}: serving read-only, writes answer 503", err=True)
     run(host, port, workers)
+
+
+def _default_workers() -> int:
+    from lms.server import default_workers  # gunicorn: only for the command that serves
+
+    return default_workers()
 
 
 def main() -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import os
 import sys
+from importlib.util import find_spec
 
 from gunicorn.app.base import BaseApplication
 
@@ -25,14 +26,22 @@ BODY_IDLE_SECONDS = 30
 BODY_CHUNK = 64 * 1024
 
 
+def default_workers() -> int:
+    """Worker processes when neither ``--workers`` nor ``LMS_WORKERS`` says: one per core (at
+    least 2, so that one long request never holds the whole site; at most 9, for the database's
+    connections). A worker runs one request at a time and the app is CPU-bound (its database
+    answers in well under a millisecond), so more workers than cores only take turns on them:
+    on 2 cores, 5 workers served the lesson page at about half the rate of 2 (PERFORMANCE.md)."""
+    return min(max(os.cpu_count() or 1, 2), 9)
+
+
 def run(host: str, port: int, workers: int) -> None:
     """Serve on host:port until interrupted.
 
     This process is replaced by a fresh interpreter that runs gunicorn: its workers must
-    monkey-patch the standard library before psycopg and the app are imported (psycopg waits
-    cooperatively only when it sees gevent at import), and the command that checked the
-    database has imported both already. ``-P``: the installed ``lms``, never a folder of that
-    name in the directory the command was started from."""
+    monkey-patch the standard library before the app is imported, and the command that
+    checked the database has imported it already. ``-P``: the installed ``lms``, never a
+    folder of that name in the directory the command was started from."""
     sys.stdout.flush()
     sys.stderr.flush()
     os.execv(sys.executable,
@@ -141,8 +150,23 @@ def _lms_app():
     return create_app()
 
 
+def wait_for_postgresql_in_c() -> None:
+    """Have psycopg wait for PostgreSQL's answers in C, blocking its worker, as without gevent.
+
+    Seeing gevent's patched ``select``, psycopg would wait cooperatively: each wait goes
+    through gevent's poll emulation and its hub (on PostgreSQL about 4 % of a lesson view's
+    CPU and 15 % of a quiz submission's, which waits five times). That buys nothing here: a worker runs one request at a time (``BufferedExchange``), so
+    while its request waits for the database no other request of the worker could run; only
+    its other connections' reading and sending wait that long, as they do while the app
+    computes. Set in the environment, read when psycopg is imported; an operator's own
+    ``PSYCOPG_WAIT_FUNC`` wins. Only psycopg's compiled module has the C wait."""
+    if find_spec("psycopg_binary") or find_spec("psycopg_c"):
+        os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_c")
+
+
 def main(bind: str, workers: int) -> None:
     """Run gunicorn in this (fresh) process."""
+    wait_for_postgresql_in_c()
     Server(gunicorn_options(bind, workers), _lms_app).run()
 
 
