@@ -68,6 +68,16 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+@event.listens_for(Engine, "connect")
+def _configure_psycopg(dbapi_connection, _record) -> None:
+    """psycopg's cursors describe their results' columns only when asked (``lms.postgres``)."""
+    if not type(dbapi_connection).__module__.startswith("psycopg"):
+        return
+    from lms.postgres import DescribedOnDemand  # psycopg: only where PostgreSQL is used
+
+    dbapi_connection.cursor_factory = DescribedOnDemand
+
+
 # A pooled connection that sat idle this long is pinged before use: a restarted or failed-over
 # database server has closed it, and the ping swaps it for a fresh one. A connection in steady
 # use is not pinged (SQLAlchemy's pool_pre_ping would: one more round trip on every request).
