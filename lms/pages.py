@@ -21,7 +21,7 @@ from functools import lru_cache
 from flask import current_app, g, render_template, request, session, url_for
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from itsdangerous import URLSafeTimedSerializer
+from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from jinja2 import Template
 from markupsafe import Markup, escape
 
@@ -57,9 +57,14 @@ def _language_href(context: dict) -> str:
 
 
 @lru_cache(maxsize=4)
-def _csrf_signer(secret_key: str | bytes) -> tuple[URLSafeTimedSerializer, object]:
+def _csrf_signer(secret_key: str | bytes) -> tuple[URLSafeTimedSerializer, TimestampSigner]:
     serializer = URLSafeTimedSerializer(secret_key, salt="wtf-csrf-token")
-    return serializer, serializer.make_signer()
+    signer = serializer.make_signer()
+    # The same signatures, with the key derived once: itsdangerous derives it on every sign.
+    derived = TimestampSigner(signer.derive_key(), salt=signer.salt, sep=signer.sep,
+                              key_derivation="none", digest_method=signer.digest_method,
+                              algorithm=signer.algorithm)
+    return serializer, derived
 
 
 @lru_cache(maxsize=4096)

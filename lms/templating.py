@@ -116,13 +116,21 @@ def scroll_tables(html: str) -> Markup:
     return _wrap_tables(str(html), str(get_locale()))
 
 
+# Language code -> its translations, per process (Flask-Babel keeps them per process too, but
+# finds them again for every request: about 30 Python calls).
+_TRANSLATIONS: dict[str, object] = {}
+
+
 def translations():
     """The translations of the request's language. Flask-Babel looks them up afresh for
     every message (about 50 Python calls); here they are kept where Flask-Babel itself resets
     them (``force_locale``, ``refresh``): on its per-request context."""
     found = getattr(g.get("_flask_babel"), "babel_translations", None)
     if found is None:
-        found = get_translations()
+        code = locale_code()
+        found = _TRANSLATIONS.get(code)
+        if found is None:
+            found = _TRANSLATIONS[code] = get_translations()
         g._flask_babel.babel_translations = found
     return found
 
