@@ -9,6 +9,7 @@ and the settings.
 
 from __future__ import annotations
 
+import gc
 import io
 import os
 import sys
@@ -140,6 +141,10 @@ class Server(BaseApplication):
 
     def load(self):
         app = self.make_app()
+        # What the app built at start-up lives as long as the worker: the garbage collector's
+        # full passes stop scanning it (about 170,000 objects, 100 ms a pass, every few
+        # thousand requests; PERFORMANCE.md).
+        gc.freeze()
         # Without a configured limit, bodies up to 20 MB are buffered and larger ones streamed.
         return BufferedExchange(app, app.config["MAX_CONTENT_LENGTH"] or 20 * 1024 * 1024)
 
@@ -154,11 +159,11 @@ def wait_for_postgresql_in_c() -> None:
     """Have psycopg wait for PostgreSQL's answers in C, blocking its worker, as without gevent.
 
     Seeing gevent's patched ``select``, psycopg would wait cooperatively: each wait goes
-    through gevent's poll emulation and its hub (on PostgreSQL about 4 % of a lesson view's
-    CPU and 15 % of a quiz submission's, which waits five times). That buys nothing here: a worker runs one request at a time (``BufferedExchange``), so
-    while its request waits for the database no other request of the worker could run; only
-    its other connections' reading and sending wait that long, as they do while the app
-    computes. Set in the environment, read when psycopg is imported; an operator's own
+    through gevent's poll emulation and its hub (about 4 % of a lesson view's CPU and 15 % of
+    a quiz submission's, which waits five times). That buys nothing here: a worker runs one
+    request at a time (``BufferedExchange``), so while its request waits for the database no
+    other request of the worker could run; only its other connections' reading and sending
+    wait that long, as they do while the app computes. Set in the environment, read when psycopg is imported; an operator's own
     ``PSYCOPG_WAIT_FUNC`` wins. Only psycopg's compiled module has the C wait."""
     if find_spec("psycopg_binary") or find_spec("psycopg_c"):
         os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_c")

@@ -70,3 +70,21 @@ def test_psycopg_waits_in_c_unless_the_operator_chose(monkeypatch):
     monkeypatch.setenv("PSYCOPG_WAIT_FUNC", "wait_poll")
     wait_for_postgresql_in_c()
     assert os.environ["PSYCOPG_WAIT_FUNC"] == "wait_poll"
+
+
+def test_a_worker_freezes_what_the_app_built_at_start_up(monkeypatch):
+    from flask import Flask
+
+    from lms.server import BufferedExchange, Server, gunicorn_options
+
+    frozen = []
+    monkeypatch.setattr("gc.freeze", lambda: frozen.append("app built" if built else "too soon"))
+    built = []
+
+    def make_app():
+        built.append(True)
+        return Flask("worker")
+
+    assert isinstance(Server(gunicorn_options("127.0.0.1:0", 1), make_app).load(),
+                      BufferedExchange)
+    assert frozen == ["app built"]
