@@ -25,7 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_http import BIN, LESSON, build_instance, free_port, session_cookie, start, wrk  # noqa: E402
+from bench_http import (BIN, LESSON, build_instance, free_port, session_cookie,  # noqa: E402
+                        start, wrk)
 
 
 def main() -> None:

@@ -32,7 +32,8 @@ def default_workers() -> int:
     least 2, so that one long request never holds the whole site; at most 9, for the database's
     connections). A worker runs one request at a time and the app is CPU-bound (its database
     answers in well under a millisecond), so more workers than cores only take turns on them:
-    on 2 cores, 5 workers served the lesson page at about half the rate of 2 (PERFORMANCE.md)."""
+    on 2 cores, 5 workers served the lesson page at two thirds of the rate of 2
+    (PERFORMANCE.md)."""
     return min(max(os.cpu_count() or 1, 2), 9)
 
 
@@ -163,8 +164,9 @@ def wait_for_postgresql_in_c() -> None:
     a quiz submission's, which waits five times). That buys nothing here: a worker runs one
     request at a time (``BufferedExchange``), so while its request waits for the database no
     other request of the worker could run; only its other connections' reading and sending
-    wait that long, as they do while the app computes. Set in the environment, read when psycopg is imported; an operator's own
-    ``PSYCOPG_WAIT_FUNC`` wins. Only psycopg's compiled module has the C wait."""
+    wait that long, as they do while the app computes. Set in the environment, read when
+    psycopg is imported; an operator's own ``PSYCOPG_WAIT_FUNC`` wins. Only psycopg's compiled
+    module has the C wait."""
     if find_spec("psycopg_binary") or find_spec("psycopg_c"):
         os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_c")
 
