@@ -116,8 +116,8 @@ def scroll_tables(html: str) -> Markup:
     return _wrap_tables(str(html), str(get_locale()))
 
 
-# Language code -> its translations, per process (Flask-Babel keeps them per process too, but
-# finds them again for every request: about 30 Python calls).
+# Language code -> its translations, per process: Flask-Babel's one message domain keeps them
+# per process too, but finds them again for every request (about 30 Python calls).
 _TRANSLATIONS: dict[str, object] = {}
 
 

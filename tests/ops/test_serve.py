@@ -77,9 +77,8 @@ def test_a_worker_freezes_what_the_app_built_at_start_up(monkeypatch):
 
     from lms.server import BufferedExchange, Server, gunicorn_options
 
-    frozen = []
+    built, frozen = [], []
     monkeypatch.setattr("gc.freeze", lambda: frozen.append("app built" if built else "too soon"))
-    built = []
 
     def make_app():
         built.append(True)
