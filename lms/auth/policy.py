@@ -9,40 +9,49 @@ from typing import Any
 
 from flask import abort, current_app, has_request_context, request
 from flask_login import current_user, login_required
-from sqlalchemy import Row, Select, bindparam, select
-from sqlalchemy.orm import undefer
+from sqlalchemy import Select, bindparam, select
 
 from lms.auth.models import User
 from lms.extensions import db, login_manager
 from lms.inputs import MAX_ID
 from lms.org.models import Unit
+from lms.rows import ObjectColumns
 
 
 def user_statement(*extra: Any) -> Select:
-    """The query of the session's user (bound ``user_id``) with its roles (the navigation
-    checks them) and its unit's name (every page's footer shows it; a column, not the unit
-    loaded as an object), then ``extra`` scalar columns (the navigation's counts). Build it
-    once and pass it to ``session_user``: building a statement costs about as much as running
-    it."""
-    return (select(User, Unit.name, *extra).outerjoin(Unit, Unit.id == User.unit_id)
-            .where(User.id == bindparam("user_id")).options(undefer(User.held_roles)))
+    """The query of the session's user (bound ``user_id``), as the columns of
+    ``SESSION_USER`` (its roles among them: the navigation checks them), its unit's name
+    (every page's footer shows it; a column, not the unit loaded as an object), then
+    ``extra`` scalar columns (the navigation's counts). Build it once and pass it to
+    ``session_user``: building a statement costs about as much as running it."""
+    return (select(*SESSION_USER.columns, Unit.name, *extra)
+            .select_from(User).outerjoin(Unit, Unit.id == User.unit_id)
+            .where(User.id == bindparam("user_id")))
 
 
+# The session's user with its roles, read as plain columns (``lms.rows``): every page reads it.
+SESSION_USER = ObjectColumns(User, "held_roles")
 _user_only = cache(user_statement)
 
 
 def session_user(identity: str, statement: Select | None = None,
-                 params: dict[str, Any] | None = None) -> Row | None:
-    """The session's user (with the statement's extra columns, ``params`` bound), only if its
-    session version is still current; None otherwise."""
+                 params: dict[str, Any] | None = None) -> tuple | None:
+    """The session's user followed by the statement's extra columns (``params`` bound), only
+    if its session version is still current; None otherwise."""
     user_id, _, version = identity.partition(":")
     if not user_id.isdigit() or int(user_id) > MAX_ID:
         return None
-    row = db.session.execute(statement if statement is not None else _user_only(),
-                             {**(params or {}), "user_id": int(user_id)}).one_or_none()
-    if row is None or not row[0].active or str(row[0].session_version) != version:
+    session = db.session()
+    row = session.connection().execute(
+        statement if statement is not None else _user_only(),
+        {**(params or {}), "user_id": int(user_id)}).one_or_none()
+    if row is None:
         return None
-    return row
+    width = SESSION_USER.width
+    user = SESSION_USER.load(session, row[:width])
+    if not user.active or str(user.session_version) != version:
+        return None
+    return (user, *row[width:])
 
 
 @dataclass(frozen=True)

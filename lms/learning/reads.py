@@ -18,7 +18,11 @@ from lms.learning.models import Enrollment, LessonCompletion
 from lms.learning.services import Progress
 from lms.quizzes.attempts import AttemptsSoFar, attempts_so_far_columns
 from lms.quizzes.models import Attempt
+from lms.rows import ObjectColumns
 from lms.sql import space_joined
+
+# The learner's enrolment, read as columns (``lms.rows``): a learner page's row holds it.
+ENROLLMENT = ObjectColumns(Enrollment)
 
 
 def _learner_course_columns(with_done: bool, with_attempts: bool) -> list:
@@ -27,7 +31,7 @@ def _learner_course_columns(with_done: bool, with_attempts: bool) -> list:
     # ``with_attempts`` the learner's attempts at a quiz so far (bound quiz key and
     # idempotency key): a quiz submission reads all it needs in this query.
     user_id = bindparam("user_id")
-    columns = [CourseVersion.id, CourseVersion.package_hash, Enrollment]
+    columns = [CourseVersion.id, CourseVersion.package_hash, *ENROLLMENT.columns]
     if with_attempts:
         columns += attempts_so_far_columns(Course.id)
     if with_done:
@@ -82,12 +86,15 @@ def _read_learner_course(session: Session, user: User, slug: str, with_done: boo
         params = {"user_id": user.id, "slug": slug}
         if quiz is not None:
             params["quiz_key"], params["key"] = quiz
-        read = session.execute(_learner_course(with_done, quiz is not None),
-                               params).one_or_none()
+        read = session.connection().execute(_learner_course(with_done, quiz is not None),
+                                            params).one_or_none()
     if read is None or read[0] is None:
         return None
     version = version_cache().get(session, read[0], read[1])
-    return (version, *read[2:]) if version else None
+    if version is None:
+        return None
+    end = 2 + ENROLLMENT.width
+    return (version, ENROLLMENT.load(session, read[2:end]), *read[end:])
 
 
 def get_learner_course(
