@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from functools import cache, lru_cache
+from functools import lru_cache
 
 from flask import Flask, g, has_request_context, request
 from flask_babel import (format_date, format_datetime, format_decimal, get_locale, get_translations,
@@ -25,10 +25,11 @@ from lms.delivery import static_url
 from lms.fragments import FragmentCache, fragment_key
 from lms.manager.queue import queue_count_clause
 from lms.notifications.services import unread_count_clause
+from lms.sql import built_once
 from lms.timeutil import local_date, utcnow
 
 
-@cache
+@built_once
 def _site_user_statement(reader: ReadWithUser | None = None) -> Select:
     statement = user_statement(unread_count_clause(User.id))
     return reader.extend(statement) if reader else statement

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache, wraps
+from functools import wraps
 from typing import Any
 
 from flask import abort, current_app, has_request_context, request
@@ -16,6 +16,7 @@ from lms.extensions import db, login_manager
 from lms.inputs import MAX_ID
 from lms.org.models import Unit
 from lms.rows import ObjectColumns
+from lms.sql import built_once
 
 
 def user_statement(*extra: Any) -> Select:
@@ -31,7 +32,7 @@ def user_statement(*extra: Any) -> Select:
 
 # The session's user with its roles, read as plain columns (``lms.rows``): every page reads it.
 SESSION_USER = ObjectColumns(User, "held_roles")
-_user_only = cache(user_statement)
+_user_only = built_once(user_statement)
 
 
 def session_user(identity: str, statement: Select | None = None,

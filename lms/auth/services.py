@@ -21,6 +21,7 @@ from lms.auth.roles import RoleError, check_roles, ordered
 from lms.auth.throttle import (ThrottlePolicy, check_throttle, clear_failures, nip_key,
                                record_failure)
 from lms.org.services import get_unit
+from lms.sql import built_once
 from lms.timeutil import utcnow
 
 _hasher = PasswordHasher()  # argon2id with the library's recommended parameters
@@ -260,7 +261,7 @@ def get_token_in_use(session: Session, token: str) -> ApiToken | None:
     return row
 
 
-@cache
+@built_once
 def _token_with_user() -> Select:
     # Built once, with the token's hash bound: every API request runs it.
     return (select(ApiToken).where(ApiToken.token_hash == bindparam("token_hash"))

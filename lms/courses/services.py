@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 from sqlalchemy import Select, and_, bindparam, select
 from sqlalchemy.orm import Session, selectinload
 
 from lms.courses.cache import version_cache
 from lms.courses.models import Course, CourseAsset, CourseVersion, Item
+from lms.sql import built_once
 
 
 def current_version_join():
@@ -34,7 +33,7 @@ def get_current_version(session: Session, slug: str) -> CourseVersion | None:
     return version_cache().get(session, *row) if row else None
 
 
-@cache
+@built_once
 def _current_version_id() -> Select:
     # Built once: building a statement costs about as much as running it.
     return (select(CourseVersion.id, CourseVersion.package_hash)

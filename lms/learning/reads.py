@@ -4,8 +4,6 @@ at a quiz so far; read on its own or in the signed-in user's query (``ReadWithUs
 
 from __future__ import annotations
 
-from functools import cache
-
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
@@ -19,7 +17,7 @@ from lms.learning.services import Progress
 from lms.quizzes.attempts import AttemptsSoFar, attempts_so_far_columns
 from lms.quizzes.models import Attempt
 from lms.rows import ObjectColumns
-from lms.sql import space_joined
+from lms.sql import built_once, space_joined
 
 # The learner's enrolment, read as columns (``lms.rows``): a learner page's row holds it.
 ENROLLMENT = ObjectColumns(Enrollment)
@@ -45,7 +43,7 @@ def _learner_course_columns(with_done: bool, with_attempts: bool) -> list:
     return columns
 
 
-@cache
+@built_once
 def _learner_course(with_done: bool = False, with_attempts: bool = False) -> Select:
     # Built once per shape (building a statement costs about as much as running it): bound
     # slug and user.

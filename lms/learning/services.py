@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 
 from sqlalchemy import CompoundSelect, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -19,6 +18,7 @@ from lms.courses.models import Course, CourseVersion, Item
 from lms.courses.services import current_version_join, get_version, ordered_items
 from lms.learning.models import Enrollment, LessonCompletion
 from lms.quizzes.models import Attempt
+from lms.sql import built_once
 from lms.timeutil import local_date, utcnow
 from lms.xapi.services import record
 
@@ -174,7 +174,7 @@ def progress_by_course(
     }
 
 
-@cache
+@built_once
 def _done_keys_statement() -> CompoundSelect:
     user_id, course_ids = bindparam("user_id"), bindparam("course_ids", expanding=True)
     lessons = select(LessonCompletion.course_id, LessonCompletion.lesson_key).where(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache
 from typing import Any
 
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
@@ -22,6 +21,7 @@ from lms.quizzes.grading import earned_fraction
 from lms.quizzes.attempts import AttemptsSoFar, attempts_so_far_columns
 from lms.quizzes.models import Attempt, QuizStart
 from lms.quizzes.starts import check_start
+from lms.sql import built_once
 from lms.timeutil import utcnow
 from lms.xapi.services import insert_statement, statement_columns, statement_row
 
@@ -230,14 +230,14 @@ def _insert_once(session: Session, values: dict[str, Any],
     return attempt
 
 
-@cache
+@built_once
 def _insert_attempt() -> Insert:
     # A Core insert, built once (building a statement costs about as much as running it).
     table = Attempt.__table__
     return sqlite_insert(table).on_conflict_do_nothing().returning(table.c.id)
 
 
-@cache
+@built_once
 def _insert_attempt_and_statement() -> Select:
     # WITH attempt AS (INSERT INTO attempts … ON CONFLICT DO NOTHING RETURNING id),
     #   statement AS (INSERT INTO xapi_statements … SELECT :statement_id, … FROM attempt)
@@ -275,7 +275,7 @@ def _used_or_retried(session: Session, user: User, version: CourseVersion, item:
             else None)
 
 
-@cache
+@built_once
 def _attempts_so_far() -> Select:
     # Built once, with bound user, course, quiz and idempotency key.
     return select(*attempts_so_far_columns(bindparam("course_id")))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
-from functools import cache
 from typing import Any
 
 from flask import current_app
@@ -13,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from lms.auth.models import User
 from lms.courses.models import CourseVersion, Item
+from lms.sql import built_once
 from lms.timeutil import utcnow
 from lms.xapi import statements
 from lms.xapi.models import XapiStatement
@@ -66,7 +66,7 @@ def statement_columns() -> list:
                                        "statement")]
 
 
-@cache
+@built_once
 def insert_statement() -> Insert:
     """The insert of a ``statement_row``, built once: a learner's every quiz and lesson
     completion records one statement, and the ORM's unit of work would cost several times the
