@@ -53,8 +53,8 @@ def built_once(build: Callable[..., S]) -> Callable[..., S]:
 
     On each execution SQLAlchemy looks the statement's compiled form up by its cache key, a
     tuple nesting every column, type and clause of the statement (about 1,900 items for a
-    learner page's query), and Python hashes such a tuple afresh each time: about 10 µs, over
-    5 % of a lesson view in a server. The key itself is computed once per statement object
+    learner page's query), and Python hashes such a tuple afresh each time: about 10 µs, 2 to
+    5 % of a lesson view. The key itself is computed once per statement object
     (SQLAlchemy keeps it on the statement); here it is replaced there by the same key, whose
     hash is kept. A statement derived from this one (``.where(...)``) drops the kept key, as
     SQLAlchemy drops its own, and computes its own."""
